@@ -1,0 +1,139 @@
+package nn
+
+import (
+	"math"
+
+	"gorgonia.org/tensor"
+)
+
+// LayerNorm normalises a (..., D) over its last axis:
+// (a - mean) / sqrt(var + eps) * gamma + beta, with the biased variance,
+// gamma of shape (D) and beta of shape (D) or nil. Statistics accumulate in
+// float64, two passes over each row.
+func (e *Eager) LayerNorm(a, gamma, beta V, eps float32) V {
+	av, gv := e.arg("LayerNorm", a), e.arg("LayerNorm", gamma)
+	var bv *eagerValue
+	if !eagerIsNil(beta) {
+		bv = e.arg("LayerNorm", beta)
+		if bv == nil {
+			return e.placeholder(eagerShapeOf(a))
+		}
+	}
+	if av == nil || gv == nil {
+		return e.placeholder(eagerShapeOf(a))
+	}
+	d, ok := eagerNormDim(av.shape, gv.shape)
+	ok = ok && (bv == nil || eagerIsVector(bv.shape, d))
+	if !ok {
+		var bs tensor.Shape
+		if bv != nil {
+			bs = bv.shape
+		}
+		e.fail("LayerNorm", "input %v, gamma %v and beta %v do not agree (want gamma and beta (D) for input (...,D))", av.shape, gv.shape, bs)
+		return e.placeholder(av.shape)
+	}
+	if e.err != nil {
+		return e.placeholder(av.shape)
+	}
+	out := e.alloc(av.shape)
+	if d == 0 {
+		return out
+	}
+	g := gv.data
+	var b []float32
+	if bv != nil {
+		b = bv.data
+	}
+	rows := len(out.data) / d
+	e.parallel(rows, eagerRowGrain(d), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			src, dst := av.data[r*d:(r+1)*d], out.data[r*d:(r+1)*d]
+			var sum float64
+			for _, x := range src {
+				sum += float64(x)
+			}
+			mean := sum / float64(d)
+			var sq float64
+			for _, x := range src {
+				c := float64(x) - mean
+				sq += c * c
+			}
+			rstd := float32(1 / math.Sqrt(sq/float64(d)+float64(eps)))
+			m := float32(mean)
+			g := g[:d]
+			if b == nil {
+				for i, x := range src {
+					dst[i] = (x - m) * rstd * g[i]
+				}
+				continue
+			}
+			b := b[:d]
+			for i, x := range src {
+				dst[i] = (x-m)*rstd*g[i] + b[i]
+			}
+		}
+	})
+	return out
+}
+
+// RMSNorm normalises a (..., D) over its last axis:
+// a / sqrt(mean(a^2) + eps) * gamma, gamma of shape (D). The mean of
+// squares accumulates in float64.
+func (e *Eager) RMSNorm(a, gamma V, eps float32) V {
+	av, gv := e.arg("RMSNorm", a), e.arg("RMSNorm", gamma)
+	if av == nil || gv == nil {
+		return e.placeholder(eagerShapeOf(a))
+	}
+	d, ok := eagerNormDim(av.shape, gv.shape)
+	if !ok {
+		e.fail("RMSNorm", "input %v and gamma %v do not agree (want gamma (D) for input (...,D))", av.shape, gv.shape)
+		return e.placeholder(av.shape)
+	}
+	if e.err != nil {
+		return e.placeholder(av.shape)
+	}
+	out := e.alloc(av.shape)
+	if d == 0 {
+		return out
+	}
+	g := gv.data[:d]
+	rows := len(out.data) / d
+	e.parallel(rows, eagerRowGrain(d), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			src, dst := av.data[r*d:(r+1)*d], out.data[r*d:(r+1)*d]
+			var sq float64
+			for _, x := range src {
+				sq += float64(x) * float64(x)
+			}
+			rms := float32(1 / math.Sqrt(sq/float64(d)+float64(eps)))
+			for i, x := range src {
+				dst[i] = x * rms * g[i]
+			}
+		}
+	})
+	return out
+}
+
+// eagerNormDim returns the last dimension D of a when gamma is (D).
+func eagerNormDim(a, gamma tensor.Shape) (int, bool) {
+	if len(a) == 0 {
+		return 0, false
+	}
+	d := a[len(a)-1]
+	return d, eagerIsVector(gamma, d)
+}
+
+// eagerIsVector reports whether s is (d).
+func eagerIsVector(s tensor.Shape, d int) bool {
+	return len(s) == 1 && s[0] == d
+}
+
+// eagerIsNil reports whether v is absent: a nil interface or a nil eager
+// value.
+func eagerIsNil(v V) bool {
+	if v == nil {
+		return true
+	}
+	ev, ok := v.(*eagerValue)
+	return ok && ev == nil
+}

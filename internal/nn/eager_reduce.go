@@ -1,0 +1,144 @@
+package nn
+
+import (
+	"math"
+
+	"gorgonia.org/tensor"
+)
+
+// eagerNegInf returns float32 -Inf.
+func eagerNegInf() float32 { return float32(math.Inf(-1)) }
+
+// eagerReduceOp names a reduction along one axis.
+type eagerReduceOp int
+
+const (
+	eagerSum eagerReduceOp = iota
+	eagerMean
+	eagerMax
+)
+
+var eagerReduceNames = [...]string{"Sum", "Mean", "Max"}
+
+// Sum adds a's elements along axis and keeps it with size 1:
+// (N,D) along 1 -> (N,1). Sums accumulate in float64.
+func (e *Eager) Sum(a V, axis int) V { return e.reduce(eagerSum, a, axis) }
+
+// Mean averages a's elements along axis, keeping it with size 1.
+func (e *Eager) Mean(a V, axis int) V { return e.reduce(eagerMean, a, axis) }
+
+// Max takes the largest of a's elements along axis, keeping it with size 1.
+// An axis of size 0 gives -Inf.
+func (e *Eager) Max(a V, axis int) V { return e.reduce(eagerMax, a, axis) }
+
+func (e *Eager) reduce(op eagerReduceOp, a V, axis int) V {
+	name := eagerReduceNames[op]
+	av := e.arg(name, a)
+	if av == nil {
+		return e.placeholder(eagerShapeOf(a))
+	}
+	if axis < 0 || axis >= len(av.shape) {
+		e.fail(name, "axis %d out of range for shape %v", axis, av.shape)
+		return e.placeholder(av.shape)
+	}
+	shape := av.shape.Clone()
+	shape[axis] = 1
+	if e.err != nil {
+		return e.placeholder(shape)
+	}
+	out := e.alloc(shape)
+	outer, n, inner := eagerSplitAxis(av.shape, axis)
+	src, dst := av.data, out.data
+	if inner == 1 {
+		e.parallel(outer, eagerRowGrain(n), func(lo, hi int) {
+			for o := lo; o < hi; o++ {
+				dst[o] = eagerReduceRow(op, src[o*n:(o+1)*n])
+			}
+		})
+		return out
+	}
+	e.parallel(outer, eagerRowGrain(n*inner), func(lo, hi int) {
+		var acc []float64
+		if op != eagerMax {
+			acc = make([]float64, inner)
+		}
+		for o := lo; o < hi; o++ {
+			block, res := src[o*n*inner:(o+1)*n*inner], dst[o*inner:(o+1)*inner]
+			if op == eagerMax {
+				eagerMaxRows(res, block, n, inner)
+				continue
+			}
+			clear(acc)
+			for j := range n {
+				for i, x := range block[j*inner : (j+1)*inner] {
+					acc[i] += float64(x)
+				}
+			}
+			scale := 1.0
+			if op == eagerMean {
+				scale = 1 / float64(n)
+			}
+			for i, s := range acc {
+				res[i] = float32(s * scale)
+			}
+		}
+	})
+	return out
+}
+
+// eagerSplitAxis returns the sizes before, along and after axis.
+func eagerSplitAxis(s tensor.Shape, axis int) (outer, n, inner int) {
+	outer, inner = 1, 1
+	for _, d := range s[:axis] {
+		outer *= d
+	}
+	for _, d := range s[axis+1:] {
+		inner *= d
+	}
+	return outer, s[axis], inner
+}
+
+// eagerReduceRow reduces a contiguous row.
+func eagerReduceRow(op eagerReduceOp, row []float32) float32 {
+	if op == eagerMax {
+		return eagerMaxf(row)
+	}
+	var s float64
+	for _, x := range row {
+		s += float64(x)
+	}
+	if op == eagerMean {
+		s /= float64(len(row))
+	}
+	return float32(s)
+}
+
+// eagerMaxf returns the largest element of row (-Inf for an empty row). A
+// NaN element makes the result NaN.
+func eagerMaxf(row []float32) float32 {
+	m := eagerNegInf()
+	for _, x := range row {
+		if x != x {
+			return x
+		}
+		if x > m {
+			m = x
+		}
+	}
+	return m
+}
+
+// eagerMaxRows sets res to the element-wise maximum of the n rows of length
+// len(res) held in block.
+func eagerMaxRows(res, block []float32, n, inner int) {
+	for i := range res {
+		res[i] = eagerNegInf()
+	}
+	for j := range n {
+		for i, x := range block[j*inner : (j+1)*inner] {
+			if x > res[i] || x != x {
+				res[i] = x
+			}
+		}
+	}
+}
