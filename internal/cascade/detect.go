@@ -127,6 +127,7 @@ func (c *Cascade) detectAt(g *image.Gray, f float64) []image.Rectangle {
 	sh := int(math.RoundToEven(float64(H) / f))
 	small := resizeBilinear(g, sw, sh)
 	ii := newIntegrals(small, c.Kind == Haar && c.hasTilted())
+	cc := c.compile(ii)
 	step := 2
 	if f > 2 {
 		step = 1
@@ -136,7 +137,7 @@ func (c *Cascade) detectAt(g *image.Gray, f float64) []image.Rectangle {
 	var out []image.Rectangle
 	for y := 0; y+c.Height < sh+1; y += step {
 		for x := 0; x+c.Width < sw+1; x += step {
-			r := c.classify(ii, x, y)
+			r := c.classify(cc, ii, x, y)
 			if r > 0 {
 				x0 := int(math.RoundToEven(float64(x) * f))
 				y0 := int(math.RoundToEven(float64(y) * f))
