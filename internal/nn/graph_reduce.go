@@ -1,0 +1,106 @@
+package nn
+
+import (
+	"gorgonia.org/tensor"
+)
+
+// Sum reduces a along axis and keeps the axis with size 1: (N,D) along 1 ->
+// (N,1). Its gradient broadcasts the output gradient back over the axis.
+func (g *Graph) Sum(a V, axis int) V { return g.reduceOp("Sum", a, axis) }
+
+// Mean is Sum divided by the size of the axis.
+func (g *Graph) Mean(a V, axis int) V { return g.reduceOp("Mean", a, axis) }
+
+// Max reduces a along axis to its maximum, keeping the axis with size 1.
+// Its gradient goes to the first maximal element along the axis (the
+// gradient of torch.max(x, dim)); ties below the first get none.
+func (g *Graph) Max(a V, axis int) V { return g.reduceOp("Max", a, axis) }
+
+// reduceOp checks the axis and adds the reduction.
+func (g *Graph) reduceOp(name string, a V, axis int) (ret V) {
+	shape := gShapeOf(a)
+	if axis >= 0 && axis < len(shape) {
+		shape = shape.Clone()
+		shape[axis] = 1
+	}
+	if g.err != nil {
+		return g.placeholder(shape)
+	}
+	defer g.guard(name, &ret, shape)
+	ns, ok := g.val(name, a)
+	if !ok {
+		return g.placeholder(shape)
+	}
+	x := ns[0]
+	if axis < 0 || axis >= len(x.shape) {
+		g.setErr(name, "axis %d out of range for shape %v", axis, gFmtShape(x.shape))
+		return g.placeholder(shape)
+	}
+	switch name {
+	case "Sum":
+		return g.sumTo(x, shape)
+	case "Mean":
+		return g.scale(g.sumTo(x, shape), 1/float32(x.shape[axis]))
+	default:
+		return g.max(x, axis)
+	}
+}
+
+// gAxisSplit returns the sizes before, along and after axis of shape s.
+func gAxisSplit(s tensor.Shape, axis int) (outer, n, inner int) {
+	outer, inner = 1, 1
+	for _, d := range s[:axis] {
+		outer *= d
+	}
+	for _, d := range s[axis+1:] {
+		inner *= d
+	}
+	return outer, s[axis], inner
+}
+
+// max adds the node max(x) along axis, axis kept.
+func (g *Graph) max(x *gnode, axis int) *gnode {
+	full := x.shape.Clone()
+	outer, n, inner := gAxisSplit(full, axis)
+	out := full.Clone()
+	out[axis] = 1
+	k := func(in []*tensor.Dense) (*tensor.Dense, error) {
+		res := gZeros(gNodeShape(out))
+		o, xs := gData(res), gData(in[0])
+		for a := 0; a < outer; a++ {
+			base := a * n * inner
+			copy(o[a*inner:(a+1)*inner], xs[base:base+inner])
+			for j := 1; j < n; j++ {
+				row := xs[base+j*inner : base+(j+1)*inner]
+				dst := o[a*inner : (a+1)*inner]
+				for i, v := range row {
+					if v > dst[i] {
+						dst[i] = v
+					}
+				}
+			}
+		}
+		return res, nil
+	}
+	back := func(gout *gnode, _ []bool) []*gnode {
+		gk := func(in []*tensor.Dense) (*tensor.Dense, error) {
+			res := gZeros(gNodeShape(full))
+			o, xs, gs := gData(res), gData(in[0]), gData(in[1])
+			for a := 0; a < outer; a++ {
+				base := a * n * inner
+				for i := 0; i < inner; i++ {
+					best := 0
+					for j := 1; j < n; j++ {
+						if xs[base+j*inner+i] > xs[base+best*inner+i] {
+							best = j
+						}
+					}
+					o[base+best*inner+i] = gs[a*inner+i]
+				}
+			}
+			return res, nil
+		}
+		return []*gnode{g.apply("MaxGrad", full, gk, nil, x, gout)}
+	}
+	return g.apply("Max", out, k, back, x)
+}
