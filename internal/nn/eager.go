@@ -146,8 +146,15 @@ func (e *Eager) arg(op string, v V) *eagerValue {
 	return ev
 }
 
-// placeholder returns a value without data of the given shape.
+// placeholder returns a value without data of the given shape, negative
+// sizes (from a bad Reshape) raised to 0.
 func (e *Eager) placeholder(shape tensor.Shape) V {
+	for i, d := range shape {
+		if d < 0 {
+			shape = shape.Clone()
+			shape[i] = 0
+		}
+	}
 	return &eagerValue{shape: shape}
 }
 

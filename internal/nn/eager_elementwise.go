@@ -101,6 +101,9 @@ func (e *Eager) binary(op eagerBinOp, a, b V) V {
 		return e.placeholder(av.shape)
 	}
 	out := e.alloc(av.shape)
+	if len(out.data) == 0 {
+		return out
+	}
 	dst, x, y := out.data, av.data, bv.data
 	r := len(plan.dims)
 	inner := plan.dims[r-1]

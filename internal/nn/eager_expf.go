@@ -48,9 +48,14 @@ func eagerExpf(x float32) float32 {
 	return p * math.Float32frombits(uint32(n+127)<<23)
 }
 
-// eagerSigmoidf returns 1 / (1 + e**-x).
+// eagerSigmoidf returns 1 / (1 + e**-x), as e**x / (1 + e**x) for
+// negative x so that no exponential overflows.
 func eagerSigmoidf(x float32) float32 {
-	return 1 / (1 + eagerExpf(-x))
+	if x >= 0 {
+		return 1 / (1 + eagerExpf(-x))
+	}
+	z := eagerExpf(x)
+	return z / (1 + z)
 }
 
 // eagerTanhf returns tanh x: an odd polynomial near 0 (Cephes tanhf), where
@@ -79,11 +84,10 @@ func eagerTanhf(x float32) float32 {
 // x sigmoid(2u) (the same function, one exponential, no cancellation).
 func eagerGELUf(x float32) float32 {
 	const c = 0.7978845608028654 // sqrt(2/pi)
-	u := c * (x + 0.044715*x*x*x)
-	return x / (1 + eagerExpf(-2*u))
+	return x * eagerSigmoidf(2*c*(x+0.044715*x*x*x))
 }
 
 // eagerSiLUf returns x sigmoid(x).
 func eagerSiLUf(x float32) float32 {
-	return x / (1 + eagerExpf(-x))
+	return x * eagerSigmoidf(x)
 }
