@@ -39,7 +39,7 @@ type Graph struct {
 	order  []*tensor.Dense          // parameters in first-use order
 	frozen map[*tensor.Dense]bool
 
-	rs    *gRunState
+	rs     *gRunState
 	serial int // distinguishes ops for gorgonia's hash-consing
 
 	loss    *gnode
@@ -70,7 +70,7 @@ type gnode struct {
 	seq   int            // index in g.nodes
 
 	in    []*gnode
-	back  gBackFunc      // nil: no gradient flows through this node
+	back  gBackFunc     // nil: no gradient flows through this node
 	param *tensor.Dense // the parameter tensor, for Param nodes
 }
 

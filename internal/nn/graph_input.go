@@ -78,15 +78,7 @@ func (g *Graph) input(op string, t *tensor.Dense) (ret V) {
 	if t.IsView() || t.RequiresIterator() {
 		data = append([]float32(nil), gData(t.Materialize().(*tensor.Dense))...)
 	} else {
-		switch d := t.Data().(type) {
-		case []float32:
-			data = d
-		case float32:
-			data = []float32{d}
-		default:
-			g.setErr(op, "tensor data is %T", d)
-			return g.placeholder(shape)
-		}
+		data = t.Float32s() // shares the backing array, scalars included
 	}
 	ns := gNodeShape(shape)
 	val := gWrap(ns, data[:ns.TotalSize()])
