@@ -2,7 +2,7 @@ package nn
 
 import (
 	"context"
-		"math"
+	"math"
 	"math/rand/v2"
 	"testing"
 
