@@ -1,0 +1,161 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// ScaledDotProductAttention returns softmax(q k^T * scale + bias) v for
+// q of shape (B, Lq, dh), k and v of shape (B, Lk, dh) and an additive bias
+// of shape (Lq, Lk) or (B, Lq, Lk), or nil; the result is (B, Lq, dh). The
+// softmax runs over the key axis. It uses the executor's Attender when it
+// has one.
+func ScaledDotProductAttention(e Exec, q, k, v, bias V, scale float32) V {
+	if f, ok := e.(Attender); ok {
+		return f.Attention(q, k, v, bias, scale)
+	}
+	s := e.Scale(e.MatMul(q, k, false, true), scale)
+	if bias != nil {
+		s = e.Add(s, bias)
+	}
+	return e.MatMul(Softmax(e, s, 2), v, false, false)
+}
+
+// Attention is multi-head attention with optional rotary positions and
+// grouped-query attention (Llama's LlamaAttention, Hugging Face names).
+// Query head h uses key/value head h / (Heads/KVHeads), as Hugging Face's
+// repeat_kv.
+type Attention struct {
+	// Q maps D to Heads*dh, K and V map D (or the context's width) to
+	// KVHeads*dh, O maps Heads*dh back to D.
+	Q Linear `st:"q_proj"`
+	K Linear `st:"k_proj"`
+	V Linear `st:"v_proj"`
+	O Linear `st:"o_proj"`
+	// Heads is the number of query heads; KVHeads the number of key/value
+	// heads (0 means Heads); Heads must be a multiple of KVHeads.
+	Heads, KVHeads int
+	// RopeBase is the base of the rotary frequencies (Llama: 10000); 0
+	// disables rotary positions.
+	RopeBase float64
+}
+
+// NewAttention returns self-attention over d features with the given heads
+// (dh = d/heads), kvHeads key/value heads, biases on q/k/v/o when bias is
+// true, and rotary base ropeBase (0: none), initialised from rng.
+func NewAttention(rng *rand.Rand, d, heads, kvHeads int, bias bool, ropeBase float64) *Attention {
+	dh := d / heads
+	return &Attention{
+		Q:        *NewLinear(rng, d, heads*dh, bias),
+		K:        *NewLinear(rng, d, kvHeads*dh, bias),
+		V:        *NewLinear(rng, d, kvHeads*dh, bias),
+		O:        *NewLinear(rng, heads*dh, d, bias),
+		Heads:    heads,
+		KVHeads:  kvHeads,
+		RopeBase: ropeBase,
+	}
+}
+
+// Forward is self-attention: x is (L, D) or (B, L, D); positions (length L)
+// are the rotary positions (nil means 0..L-1); bias is the additive
+// attention bias (L, L) or (B, L, L) with axes (query, key) (see CausalBias,
+// KeyPaddingBias, BlockLocalBias), or nil. The result has x's shape.
+func (a *Attention) Forward(e Exec, x V, positions []int, bias V) V {
+	return a.ForwardKV(e, x, x, positions, positions, bias)
+}
+
+// ForwardKV is attention of the queries of x, (Lq, D) or (B, Lq, D), over the
+// keys and values of ctx, (Lk, Dc) or (B, Lk, Dc) with the same rank and B;
+// qPos and kPos are the rotary positions of queries and keys (nil means
+// 0..L-1; unused when RopeBase is 0); bias is (Lq, Lk) or (B, Lq, Lk), or
+// nil. The result has shape (Lq, D) or (B, Lq, D).
+func (a *Attention) ForwardKV(e Exec, x, ctx V, qPos, kPos []int, bias V) V {
+	xs, cs := x.Shape(), ctx.Shape()
+	batched := len(xs) == 3
+	b, lq, lk := 1, 0, 0
+	switch {
+	case batched && len(cs) == 3:
+		b, lq, lk = xs[0], xs[1], cs[1]
+	case len(xs) >= 1 && len(cs) >= 1:
+		lq, lk = xs[0], cs[0]
+	}
+	h := a.Heads
+	hkv := a.KVHeads
+	if hkv == 0 {
+		hkv = h
+	}
+	g := max(h/max(hkv, 1), 1)
+	dh := a.Q.W.Shape()[0] / max(h, 1)
+
+	q := splitHeads(e, a.Q.Forward(e, x), b, lq, h, dh)
+	k := splitHeads(e, a.K.Forward(e, ctx), b, lk, hkv, dh)
+	v := splitHeads(e, a.V.Forward(e, ctx), b, lk, hkv, dh)
+	if a.RopeBase != 0 {
+		q = rotate(e, q, qPos, lq, dh, a.RopeBase)
+		k = rotate(e, k, kPos, lk, dh, a.RopeBase)
+	}
+	// The g query heads sharing a key/value head are adjacent, so
+	// (B*H, Lq, dh) -> (B*KVHeads, g*Lq, dh) groups them without repeating
+	// k and v.
+	q = e.Reshape(q, b*hkv, g*lq, dh)
+	o := ScaledDotProductAttention(e, q, k, v, groupBias(e, bias, b, hkv, g, lq, lk), float32(1/math.Sqrt(float64(dh))))
+	o = e.Reshape(o, b, h, lq, dh)
+	o = e.Transpose(o, 0, 2, 1, 3)
+	if batched {
+		o = e.Reshape(o, b, lq, h*dh)
+	} else {
+		o = e.Reshape(o, lq, h*dh)
+	}
+	return a.O.Forward(e, o)
+}
+
+// splitHeads turns projections (B*L rows of heads*dh, as (L, heads*dh) or
+// (B, L, heads*dh)) into (B*heads, L, dh).
+func splitHeads(e Exec, x V, b, l, heads, dh int) V {
+	x = e.Reshape(x, b, l, heads, dh)
+	x = e.Transpose(x, 0, 2, 1, 3)
+	return e.Reshape(x, b*heads, l, dh)
+}
+
+// rotate applies rotary positions to x (N, L, dh).
+func rotate(e Exec, x V, positions []int, l, dh int, base float64) V {
+	if positions == nil {
+		positions = make([]int, l)
+		for i := range positions {
+			positions[i] = i
+		}
+	}
+	cos, sin := RotaryTables(positions, dh, base)
+	return ApplyRotary(e, x, e.Const(cos), e.Const(sin))
+}
+
+// groupBias turns a bias (Lq, Lk) or (B, Lq, Lk) into one for the grouped
+// query layout (B*KVHeads, g*Lq, Lk): (Lq, Lk) broadcasts over the batch, so
+// it is only tiled g times along the query axis; (B, Lq, Lk) is expanded by
+// adding it to zeros (B, KVHeads, g, Lq, Lk).
+func groupBias(e Exec, bias V, b, hkv, g, lq, lk int) V {
+	if bias == nil {
+		return nil
+	}
+	s := bias.Shape()
+	if len(s) == 3 && s[0] == 1 {
+		bias = e.Reshape(bias, lq, lk)
+		s = bias.Shape()
+	}
+	if len(s) == 3 {
+		if hkv == 1 && g == 1 {
+			return bias
+		}
+		zeros := e.Const(filledDense(0, b, hkv, g, lq, lk))
+		full := e.Add(zeros, e.Reshape(bias, b, 1, 1, lq, lk))
+		return e.Reshape(full, b*hkv, g*lq, lk)
+	}
+	if g == 1 {
+		return bias
+	}
+	tiles := make([]V, g)
+	for i := range tiles {
+		tiles[i] = bias
+	}
+	return e.Concat(0, tiles...)
+}
