@@ -215,7 +215,7 @@ func TestEagerAttention(t *testing.T) {
 	}{
 		{1, 3, 5, 4, 4, ""},
 		{2, 7, 7, 8, 8, "shared"},
-		{3, 70, 33, 16, 5, "batched"},  // Lq spans two row blocks
+		{3, 70, 33, 16, 5, "batched"},   // Lq spans two row blocks
 		{4, 128, 128, 64, 64, "shared"}, // transformer size, parallel
 		{1, 200, 50, 32, 32, "batched"},
 	}
