@@ -50,12 +50,20 @@ func (g *Graph) reshape(x *gnode, to tensor.Shape) *gnode {
 // result is a contiguous copy; the gradient applies the inverse permutation.
 func (g *Graph) Transpose(a V, perm ...int) (ret V) {
 	shape := gShapeOf(a)
-	if len(perm) == len(shape) {
+	valid := len(perm) == len(shape)
+	seen := make([]bool, len(perm))
+	for _, p := range perm {
+		if !valid || p < 0 || p >= len(perm) || seen[p] {
+			valid = false
+			break
+		}
+		seen[p] = true
+	}
+	if valid {
+		src := shape
 		shape = make(tensor.Shape, len(perm))
 		for i, p := range perm {
-			if p >= 0 && p < len(perm) {
-				shape[i] = gShapeOf(a)[p]
-			}
+			shape[i] = src[p]
 		}
 	}
 	if g.err != nil {
@@ -67,15 +75,6 @@ func (g *Graph) Transpose(a V, perm ...int) (ret V) {
 		return g.placeholder(shape)
 	}
 	x := ns[0]
-	seen := make([]bool, len(perm))
-	valid := len(perm) == len(x.shape)
-	for _, p := range perm {
-		if !valid || p < 0 || p >= len(perm) || seen[p] {
-			valid = false
-			break
-		}
-		seen[p] = true
-	}
 	if !valid {
 		g.setErr("Transpose", "perm %v is not a permutation of the axes of %v", perm, gFmtShape(x.shape))
 		return g.placeholder(shape)
