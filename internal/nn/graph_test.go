@@ -117,7 +117,9 @@ func TestGraphErrors(t *testing.T) {
 		mention []string // substrings the error must contain
 		shape   []int    // placeholder shape
 	}{
-		{"Add", func(g *Graph) V { return g.Add(g.Const(dense(make([]float32, 6), 2, 3)), g.Const(dense(make([]float32, 2), 2))) },
+		{"Add", func(g *Graph) V {
+			return g.Add(g.Const(dense(make([]float32, 6), 2, 3)), g.Const(dense(make([]float32, 2), 2)))
+		},
 			[]string{"Add", "(2,3)", "(2)"}, []int{2, 3}},
 		{"MatMul", func(g *Graph) V {
 			return g.MatMul(g.Const(dense(make([]float32, 6), 2, 3)), g.Const(dense(make([]float32, 8), 4, 2)), false, false)
