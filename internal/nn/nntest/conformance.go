@@ -38,45 +38,48 @@ func RunConformance(t *testing.T, name string, newExec func() nn.Exec, read Read
 	t.Run(name, func(t *testing.T) {
 		for _, c := range Cases() {
 			t.Run(c.Name, func(t *testing.T) {
-				want, wantShape, err := referenceOf(c)
-				if err != nil {
-					t.Fatalf("reference: %v", err)
-				}
-				e := newExec()
-				paths := []struct {
-					label string
-					exec  nn.Exec
-				}{{"", e}}
-				if hasAbility(e) {
-					paths = append(paths, struct {
-						label string
-						exec  nn.Exec
-					}{"composed: ", composed{newExec()}})
-				}
-				for _, p := range paths {
-					inner := p.exec
-					if w, ok := inner.(composed); ok {
-						inner = w.Exec
-					}
-					out := c.Build(p.exec)
-					if err := p.exec.Err(); err != nil {
-						t.Fatalf("%sbuild: %v", p.label, err)
-					}
-					if !slices.Equal([]int(out.Shape()), wantShape) {
-						t.Fatalf("%sshape %v, want %v", p.label, out.Shape(), wantShape)
-					}
-					got, err := read(inner, out)
-					if err != nil {
-						t.Fatalf("%sread: %v", p.label, err)
-					}
-					if re := RelErr(got, want, 1e-30); !(re <= c.Tol) {
-						t.Errorf("%srelative error %.3g > tolerance %.3g\n%s", p.label, re, c.Tol, diffSummary(got, want))
-					}
+				if err := checkCase(c, newExec, read); err != nil {
+					t.Error(err)
 				}
 			})
 		}
 		RunErrors(t, newExec)
 	})
+}
+
+// checkCase runs c on newExec (both paths when it has fused abilities) and
+// returns the first disagreement with the Reference.
+func checkCase(c Case, newExec func() nn.Exec, read Reader) error {
+	want, wantShape, err := referenceOf(c)
+	if err != nil {
+		return fmt.Errorf("reference: %w", err)
+	}
+	e := newExec()
+	execs := []nn.Exec{e}
+	if hasAbility(e) {
+		execs = append(execs, composed{newExec()})
+	}
+	for _, ex := range execs {
+		label, inner := "", ex
+		if w, ok := ex.(composed); ok {
+			label, inner = "composed: ", w.Exec
+		}
+		out := c.Build(ex)
+		if err := ex.Err(); err != nil {
+			return fmt.Errorf("%sbuild: %w", label, err)
+		}
+		if !slices.Equal([]int(out.Shape()), wantShape) {
+			return fmt.Errorf("%sshape %v, want %v", label, out.Shape(), wantShape)
+		}
+		got, err := read(inner, out)
+		if err != nil {
+			return fmt.Errorf("%sread: %w", label, err)
+		}
+		if re := RelErr(got, want, 1e-30); !(re <= c.Tol) {
+			return fmt.Errorf("%srelative error %.3g > tolerance %.3g\n%s", label, re, c.Tol, diffSummary(got, want))
+		}
+	}
+	return nil
 }
 
 // referenceOf computes a case on the Reference executor.
