@@ -1,0 +1,134 @@
+package segment
+
+import (
+	"context"
+	"fmt"
+
+	"gorgonia.org/tensor"
+)
+
+// FlowTracker is the default Tracker. Between consecutive frames it
+// estimates dense optical flow (pyramidal Lucas-Kanade, coarse to fine,
+// iterated with warping, on all three colour channels; flat regions take
+// the flow of their surroundings), fits each mask's motion to the flow
+// inside it (an affine map, confidence-weighted least squares with robust
+// reweighting, so translation, rotation and scaling are followed while
+// noisy and occluded pixels are outvoted), and renders the mask at the new
+// frame as the seed mask moved by the composed motions since the seed
+// (read bilinearly, thresholded at 0.5: binary, no blur and no sub-pixel
+// rounding accumulate). The mask keeps the seed's shape up to an affine
+// map: non-rigid change is left to re-seeding (see Reseed). Pure Go; each
+// frame's work is spread over all CPUs.
+//
+// The zero FlowTracker is ready to use with the defaults below.
+type FlowTracker struct {
+	// Levels is the number of pyramid levels (default 4); levels whose
+	// side would fall under 8 pixels are skipped. Each level doubles the
+	// largest motion the tracker follows, about Radius pixels at the
+	// coarsest level.
+	Levels int
+	// Radius is the half-width of the Lucas-Kanade window (default 3: 7 x 7).
+	Radius int
+	// Iterations is the number of warping iterations per level (default 4).
+	Iterations int
+}
+
+var _ Tracker = (*FlowTracker)(nil)
+
+func (ft *FlowTracker) params() flowParams {
+	p := flowParams{levels: 4, radius: 3, iters: 4, lambda: 1e-6, confidence: 1e-4}
+	if ft.Levels > 0 {
+		p.levels = ft.Levels
+	}
+	if ft.Radius > 0 {
+		p.radius = ft.Radius
+	}
+	if ft.Iterations > 0 {
+		p.iters = ft.Iterations
+	}
+	return p
+}
+
+// Track implements Tracker (Eq. 5). frames is (T,H,W,3) float32 in [0,1].
+func (ft *FlowTracker) Track(ctx context.Context, frames *tensor.Dense, start int, seeds []Mask, reseed Reseed) ([][]Mask, error) {
+	c, err := readClip(frames)
+	if err != nil {
+		return nil, fmt.Errorf("segment: tracking: %w", err)
+	}
+	if err := checkSeeds(c, start, seeds); err != nil {
+		return nil, err
+	}
+	p := ft.params()
+	out := make([][]Mask, len(seeds))
+	cur := make([]Mask, len(seeds))
+	from := make([]Mask, len(seeds))    // the mask each entity was last seeded with
+	moved := make([]affine, len(seeds)) // its motion since then
+	for i, s := range seeds {
+		out[i] = make([]Mask, 0, c.t-start)
+		out[i] = append(out[i], s.Clone())
+		cur[i], from[i], moved[i] = s, s, identity
+	}
+	pyr := func(t int) []image { return pyramid(image{w: c.w, h: c.h, px: c.frame(t)}, p.levels, 8) }
+	prev := pyr(start)
+	for t := start + 1; t < c.t; t++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("segment: tracking at frame %d: %w", t, err)
+		}
+		next := pyr(t)
+		// The backward estimator run from next to prev gives, at every
+		// pixel x of prev, the displacement to next: the forward flow.
+		g, conf := backwardFlow(next, prev, p)
+		gx, gy := gradients(next[0])
+		for i := range cur {
+			if cur[i].Area() == 0 {
+				continue
+			}
+			step := refineMotion(prev[0], next[0], gx, gy, cur[i], fitMotion(cur[i], g, conf))
+			moved[i] = moved[i].then(step)
+			cur[i] = warpAffine(from[i], moved[i])
+		}
+		fixed, err := applyReseed(reseed, t, cur, c)
+		if err != nil {
+			return nil, err
+		}
+		for i, m := range fixed {
+			if !m.Equal(cur[i]) {
+				from[i], moved[i] = m.Clone(), identity
+			}
+			cur[i] = m
+			out[i] = append(out[i], m.Clone())
+		}
+		prev = next
+	}
+	return out, nil
+}
+
+// checkSeeds checks a Tracker's start frame and seed masks against the clip.
+func checkSeeds(c clip, start int, seeds []Mask) error {
+	if start < 0 || start >= c.t {
+		return fmt.Errorf("segment: tracking from frame %d of a %d-frame video", start, c.t)
+	}
+	for i, s := range seeds {
+		if s.Width() != c.w || s.Height() != c.h {
+			return fmt.Errorf("segment: seed %d is %dx%d, frames are %dx%d", i, s.Width(), s.Height(), c.w, c.h)
+		}
+	}
+	return nil
+}
+
+// applyReseed calls reseed (when set) and checks what it returns.
+func applyReseed(reseed Reseed, t int, cur []Mask, c clip) ([]Mask, error) {
+	if reseed == nil {
+		return cur, nil
+	}
+	got := reseed(t, cur)
+	if len(got) != len(cur) {
+		return nil, fmt.Errorf("segment: reseed at frame %d returned %d masks for %d", t, len(got), len(cur))
+	}
+	for i, m := range got {
+		if m.Width() != c.w || m.Height() != c.h {
+			return nil, fmt.Errorf("segment: reseed at frame %d returned mask %d of %dx%d, frames are %dx%d", t, i, m.Width(), m.Height(), c.w, c.h)
+		}
+	}
+	return got, nil
+}

@@ -1,0 +1,105 @@
+package segment
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"gorgonia.org/tensor"
+)
+
+// motionScene renders T frames of w x h pixels where one object moves
+// with a known rigid motion, and the object's true mask in every frame.
+type motionScene struct {
+	name       string
+	w, h, T    int
+	textured   bool    // object and background carry a texture (else flat colours)
+	shape      string  // "disk" or "square"
+	size       float64 // disk radius or half side, pixels
+	cx, cy     float64 // object centre at frame 0
+	dx, dy     float64 // translation per frame, pixels
+	dtheta     float64 // rotation per frame, radians
+	wantMinIoU float64
+}
+
+// texture is a smooth deterministic colour pattern.
+func texture(x, y float64, phase float64) [3]float32 {
+	return [3]float32{
+		float32(0.5 + 0.25*math.Sin(0.31*x+phase) + 0.2*math.Cos(0.23*y-2*phase)),
+		float32(0.5 + 0.25*math.Sin(0.17*x+0.29*y+phase)),
+		float32(0.5 + 0.2*math.Cos(0.41*y+0.13*x-phase) + 0.2*math.Sin(0.07*x*y/16)),
+	}
+}
+
+func (s motionScene) render() (*tensor.Dense, []Mask) {
+	data := make([]float32, s.T*s.h*s.w*3)
+	masks := make([]Mask, s.T)
+	for t := range s.T {
+		cx, cy := s.cx+s.dx*float64(t), s.cy+s.dy*float64(t)
+		th := s.dtheta * float64(t)
+		cos, sin := math.Cos(th), math.Sin(th)
+		masks[t] = NewMask(s.w, s.h)
+		for y := range s.h {
+			for x := range s.w {
+				// Object coordinates of the pixel centre.
+				px, py := float64(x)-cx, float64(y)-cy
+				ox, oy := cos*px+sin*py, -sin*px+cos*py
+				in := false
+				switch s.shape {
+				case "disk":
+					in = ox*ox+oy*oy <= s.size*s.size
+				case "square":
+					in = math.Abs(ox) <= s.size && math.Abs(oy) <= s.size
+				}
+				var c [3]float32
+				switch {
+				case in && s.textured:
+					c = texture(3*ox+40, 3*oy+40, 1.3)
+				case in:
+					c = [3]float32{0.9, 0.15, 0.1}
+				case s.textured:
+					c = texture(float64(x), float64(y), 0)
+				default:
+					c = [3]float32{0.2, 0.25, 0.3}
+				}
+				copy(data[((t*s.h+y)*s.w+x)*3:], c[:])
+				masks[t].Set(x, y, in)
+			}
+		}
+	}
+	return tensor.New(tensor.WithShape(s.T, s.h, s.w, 3), tensor.WithBacking(data)), masks
+}
+
+// TestFlowTrackerKnownMotion is the acceptance: synthetic
+// translations and rotations with known motion keep IoU >= 0.8 after 50
+// frames.
+func TestFlowTrackerKnownMotion(t *testing.T) {
+	scenes := []motionScene{
+		{name: "textured disk translating", w: 80, h: 64, T: 51, textured: true, shape: "disk", size: 12, cx: 18, cy: 20, dx: 0.9, dy: 0.45, wantMinIoU: 0.8},
+		{name: "textured square rotating", w: 64, h: 64, T: 51, textured: true, shape: "square", size: 14, cx: 32, cy: 32, dtheta: 0.03, wantMinIoU: 0.8},
+		{name: "textured square rotating and translating", w: 80, h: 64, T: 51, textured: true, shape: "square", size: 11, cx: 20, cy: 30, dx: 0.8, dy: 0.1, dtheta: -0.02, wantMinIoU: 0.8},
+		{name: "flat square translating fast", w: 96, h: 64, T: 51, shape: "square", size: 9, cx: 14, cy: 16, dx: 1.4, dy: 0.6, wantMinIoU: 0.8},
+		{name: "flat disk static", w: 48, h: 48, T: 51, shape: "disk", size: 10, cx: 24, cy: 24, wantMinIoU: 0.95},
+	}
+	for _, s := range scenes {
+		t.Run(s.name, func(t *testing.T) {
+			frames, truth := s.render()
+			tr := &FlowTracker{}
+			out, err := tr.Track(context.Background(), frames, 0, []Mask{truth[0]}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out) != 1 || len(out[0]) != s.T {
+				t.Fatalf("got %d tracks of %d masks, want 1 of %d", len(out), len(out[0]), s.T)
+			}
+			iou, err := out[0][s.T-1].IoU(truth[s.T-1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if iou < s.wantMinIoU {
+				t.Errorf("IoU after %d frames = %.3f, want >= %.2f", s.T-1, iou, s.wantMinIoU)
+			}
+			t.Logf("IoU after %d frames: %.3f", s.T-1, iou)
+		})
+	}
+}
