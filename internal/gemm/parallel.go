@@ -33,9 +33,9 @@ func parallel(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 		step := roundUp((m+parts-1)/parts, mr)
 		for i0 := 0; i0 < m; i0 += step {
 			rows := min(step, m-i0)
-			as := a[i0*lda:]
-			if transA {
-				as = a[i0:]
+			as := a[i0:] // A stored k x m: column i0
+			if !transA {
+				as = a[i0*lda:]
 			}
 			wg.Go(func() {
 				serial(transA, transB, rows, n, k, alpha, as, lda, b, ldb, beta, c[i0*ldc:], ldc)
@@ -45,7 +45,7 @@ func parallel(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 		step := roundUp((n+parts-1)/parts, nr)
 		for j0 := 0; j0 < n; j0 += step {
 			cols := min(step, n-j0)
-			bs := b[j0:]
+			bs := b[j0:] // B stored k x n: column j0
 			if transB {
 				bs = b[j0*ldb:]
 			}

@@ -176,6 +176,8 @@ func TestSgemmBlocking(t *testing.T) {
 		{false, true, 37, nc + 5, 9, 1, 0, 1},
 		{true, true, 311, 263, 301, -1, 0.25, 0},
 		{false, false, 1, 1000, 700, 1, 0, 0},
+		{true, false, 700, 100, 40, 1, 0, 0}, // row slabs of a transposed A with k < m
+		{false, true, 100, 700, 40, 1, 0, 0}, // column slabs of a transposed B with k < n
 		{false, true, 1000, 1, 700, 1, 0, 0},
 	}
 	for i, tc := range cases {

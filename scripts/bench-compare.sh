@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark (make bench-compare, issue 4): times our GEMM,
+# gonum's and PyTorch's (Debian python3-torch on OpenBLAS, 2 threads) on the
+# same shapes, and one transformer block in our eager and graph executors and
+# in PyTorch, in one run on this machine, then prints the table of GFLOP/s,
+# ours/torch and ours/peak. docs/performance.md explains the columns.
+# BENCH_REPS (default 10) sets the timed repetitions per case (best is kept).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+# The PyTorch side needs packages the tests do not: install them when missing.
+need=(python3-torch python3-numpy libopenblas0-pthread)
+missing=()
+for p in "${need[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing+=("$p")
+	fi
+done
+if ((${#missing[@]} > 0)); then
+	as_root=()
+	if [[ $(id -u) -ne 0 ]]; then
+		as_root=(sudo)
+	fi
+	echo "bench-compare: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	"${as_root[@]}" apt-get update -q
+	"${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+export PATH="$PATH:/usr/local/go/bin"
+# Both sides on 2 threads (the issue's setting), whatever the core count.
+export GOMAXPROCS=2 OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/benchcompare" ./internal/gemm/cmd/benchcompare
+/usr/bin/python3 scripts/bench_compare.py "$tmp/torch.json"
+"$tmp/benchcompare" -torch "$tmp/torch.json" -reps "${BENCH_REPS:-10}"
