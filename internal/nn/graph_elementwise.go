@@ -220,9 +220,11 @@ const (
 	gSquare
 	gTanh
 	gSigmoid
+	gGELU // tanh form, graph_fused.go
+	gSiLU
 )
 
-var gUnaryNames = [...]string{"Exp", "Log", "Sqrt", "Square", "Tanh", "Sigmoid"}
+var gUnaryNames = [...]string{"Exp", "Log", "Sqrt", "Square", "Tanh", "Sigmoid", "GELU", "SiLU"}
 
 // Exp returns e^a.
 func (g *Graph) Exp(a V) V { return g.unaryOp(gExp, a) }
@@ -295,12 +297,13 @@ func gUnaryF(kind gUnaryKind, v float32) float32 {
 		return v * v
 	case gTanh:
 		return float32(math.Tanh(x))
+	case gGELU:
+		y, _ := geluTanh(x)
+		return float32(y)
+	case gSiLU:
+		return float32(x * sigmoid64(x))
 	default: // gSigmoid
-		if x >= 0 {
-			return float32(1 / (1 + math.Exp(-x)))
-		}
-		e := math.Exp(x)
-		return float32(e / (1 + e))
+		return float32(sigmoid64(x))
 	}
 }
 
@@ -317,6 +320,12 @@ func gUnaryD(kind gUnaryKind, x, y float32) float32 {
 		return 2 * x
 	case gTanh:
 		return 1 - y*y
+	case gGELU:
+		_, dy := geluTanh(float64(x))
+		return float32(dy)
+	case gSiLU:
+		sg := sigmoid64(float64(x))
+		return float32(sg * (1 + float64(x)*(1-sg)))
 	default: // gSigmoid
 		return y * (1 - y)
 	}

@@ -120,6 +120,25 @@ func gradCases() []gradCase {
 			z := e.Exp(e.Sub(a, e.Max(a, 1)))
 			return e.Div(z, e.Sum(z, 1))
 		}, gradInput{shape: []int{3, 5}, distinct: true}),
+		// Fused abilities.
+		un("GELU", func(e Exec, a V) V { return e.(Activator).GELU(a) }, in(-3, 3, 3, 4)),
+		un("SiLU", func(e Exec, a V) V { return e.(Activator).SiLU(a) }, in(-3, 3, 3, 4)),
+		un("FusedSoftmax", func(e Exec, a V) V { return e.(Softmaxer).Softmax(a) }, std(2, 3, 5)),
+		{"FusedLayerNorm", []gradInput{std(3, 5), std(5), std(5)}, func(e Exec, xs []V) V {
+			return e.(LayerNormer).LayerNorm(xs[0], xs[1], xs[2], 1e-5)
+		}},
+		{"FusedLayerNorm/nobeta", []gradInput{std(2, 2, 4), std(4)}, func(e Exec, xs []V) V {
+			return e.(LayerNormer).LayerNorm(xs[0], xs[1], nil, 1e-5)
+		}},
+		{"FusedRMSNorm", []gradInput{std(3, 5), std(5)}, func(e Exec, xs []V) V {
+			return e.(RMSNormer).RMSNorm(xs[0], xs[1], 1e-6)
+		}},
+		{"FusedAttention", []gradInput{std(2, 3, 4), std(2, 5, 4), std(2, 5, 4), std(3, 5)}, func(e Exec, xs []V) V {
+			return e.(Attender).Attention(xs[0], xs[1], xs[2], xs[3], 0.5)
+		}},
+		{"FusedAttention/nobias", []gradInput{std(1, 3, 4), std(1, 2, 4), std(1, 2, 3)}, func(e Exec, xs []V) V {
+			return e.(Attender).Attention(xs[0], xs[1], xs[2], nil, 0.5)
+		}},
 		{"Linear", []gradInput{std(4, 6), std(5, 6), std(5)}, func(e Exec, xs []V) V {
 			return e.Add(e.MatMul(xs[0], xs[1], false, true), xs[2])
 		}},
