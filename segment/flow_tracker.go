@@ -51,6 +51,9 @@ func (ft *FlowTracker) params() flowParams {
 
 // Track implements Tracker (Eq. 5). frames is (T,H,W,3) float32 in [0,1].
 func (ft *FlowTracker) Track(ctx context.Context, frames *tensor.Dense, start int, seeds []Mask, reseed Reseed) ([][]Mask, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("segment: tracking: %w", err)
+	}
 	c, err := readClip(frames)
 	if err != nil {
 		return nil, fmt.Errorf("segment: tracking: %w", err)
