@@ -273,7 +273,9 @@ func TestLayerShapeErrors(t *testing.T) {
 		{"Attention bias", func(e nn.Exec) nn.V {
 			return nn.NewAttention(rng, 8, 2, 2, false, 0).Forward(e, e.Const(randDense(rng, 3, 8)), nil, e.Const(nn.CausalBias(4)))
 		}},
-		{"PatchEmbed rank", func(e nn.Exec) nn.V { return nn.NewPatchEmbed(rng, 1, 2, 2, 3, 4).Forward(e, e.Const(randDense(rng, 4, 4, 3))) }},
+		{"PatchEmbed rank", func(e nn.Exec) nn.V {
+			return nn.NewPatchEmbed(rng, 1, 2, 2, 3, 4).Forward(e, e.Const(randDense(rng, 4, 4, 3)))
+		}},
 		{"PatchEmbed divisibility", func(e nn.Exec) nn.V {
 			return nn.NewPatchEmbed(rng, 2, 2, 2, 3, 4).Forward(e, e.Const(randDense(rng, 3, 4, 4, 3)))
 		}},
