@@ -9,7 +9,8 @@ import (
 )
 
 // Graph is the gorgonia executor: every operation adds a node to a
-// gorgonia ExprGraph, Run executes the graph with a TapeMachine, and Backward
+// gorgonia ExprGraph, Run executes the graph with TapeMachines (one per
+// segment of at most gSegmentNodes nodes, see graph_segment.go), and Backward
 // adds the gradient nodes of a scalar loss (reverse-mode, symbolic: the
 // gradients are themselves nodes of the same graph).
 //
@@ -31,8 +32,8 @@ import (
 //
 // A Graph is not safe for concurrent use.
 type Graph struct {
-	eg  *gorgonia.ExprGraph
-	err error
+	segs []*gSegment // the ExprGraphs, in execution order (graph_segment.go)
+	err  error
 
 	nodes  []*gnode                 // every live node, in creation (topological) order
 	params map[*tensor.Dense]*gnode // one node per parameter tensor
@@ -42,11 +43,9 @@ type Graph struct {
 	rs     *gRunState
 	serial int // distinguishes ops for gorgonia's hash-consing
 
-	loss    *gnode
-	grads   map[*tensor.Dense]*gnode // filled by Backward
-	machine gorgonia.VM
-	tapeLen int // len(nodes) when machine was compiled
-	ran     bool
+	loss  *gnode
+	grads map[*tensor.Dense]*gnode // filled by Backward
+	ran   bool
 }
 
 var _ Exec = (*Graph)(nil)
@@ -54,7 +53,6 @@ var _ Exec = (*Graph)(nil)
 // NewGraph returns an empty graph executor.
 func NewGraph() *Graph {
 	return &Graph{
-		eg:     gorgonia.NewGraph(),
 		params: make(map[*tensor.Dense]*gnode),
 		frozen: make(map[*tensor.Dense]bool),
 		rs:     &gRunState{},
@@ -66,6 +64,7 @@ func NewGraph() *Graph {
 type gnode struct {
 	g     *Graph
 	n     *gorgonia.Node // nil for a placeholder returned after an error
+	seg   *gSegment      // the ExprGraph holding n
 	shape tensor.Shape   // the shape callers see; () is held as (1) in n
 	seq   int            // index in g.nodes
 
@@ -164,10 +163,11 @@ func gFmtShape(s tensor.Shape) string {
 // apply adds a node computing k on the inputs, with the user-facing shape
 // out. back may be nil for operations without gradient.
 func (g *Graph) apply(name string, out tensor.Shape, k gKernel, back gBackFunc, in ...*gnode) *gnode {
+	s := g.segment()
 	children := make([]*gorgonia.Node, len(in))
 	inDims := make([]int, len(in))
 	for i, x := range in {
-		children[i] = x.n
+		children[i] = g.inSegment(s, x)
 		inDims[i] = x.n.Dims()
 	}
 	g.serial++
@@ -177,7 +177,8 @@ func (g *Graph) apply(name string, out tensor.Shape, k gKernel, back gBackFunc, 
 		g.setErr(name, "gorgonia: %v", err)
 		return g.placeholder(out)
 	}
-	return g.record(&gnode{g: g, n: n, shape: out.Clone(), in: in, back: back})
+	s.size++
+	return g.record(&gnode{g: g, n: n, seg: s, shape: out.Clone(), in: in, back: back})
 }
 
 // record appends a node to the tape order.

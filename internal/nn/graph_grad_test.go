@@ -139,6 +139,15 @@ func gradCases() []gradCase {
 		{"FusedAttention/nobias", []gradInput{std(1, 3, 4), std(1, 2, 4), std(1, 2, 3)}, func(e Exec, xs []V) V {
 			return e.(Attender).Attention(xs[0], xs[1], xs[2], nil, 0.5)
 		}},
+		// Deep: about 500 nodes, so several gorgonia segments
+		// (gSegmentNodes), with w read through proxies in every one.
+		{"Deep", []gradInput{std(2, 3), std(3)}, func(e Exec, xs []V) V {
+			h := xs[0]
+			for range 120 {
+				h = e.Tanh(e.Add(e.Scale(h, 0.9), xs[1]))
+			}
+			return h
+		}},
 		{"Linear", []gradInput{std(4, 6), std(5, 6), std(5)}, func(e Exec, xs []V) V {
 			return e.Add(e.MatMul(xs[0], xs[1], false, true), xs[2])
 		}},

@@ -83,8 +83,10 @@ func (g *Graph) input(op string, t *tensor.Dense) (ret V) {
 	ns := gNodeShape(shape)
 	val := gWrap(ns, data[:ns.TotalSize()])
 	g.serial++
-	n := gorgonia.NewTensor(g.eg, tensor.Float32, len(ns),
+	s := g.segment()
+	n := gorgonia.NewTensor(s.eg, tensor.Float32, len(ns),
 		gorgonia.WithShape(ns...), gorgonia.WithValue(val),
 		gorgonia.WithName(fmt.Sprintf("%s%d", op, g.serial)))
-	return g.record(&gnode{g: g, n: n, shape: shape})
+	s.size++
+	return g.record(&gnode{g: g, n: n, seg: s, shape: shape})
 }

@@ -5,14 +5,14 @@ import (
 	"errors"
 	"fmt"
 
-	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
-// Run executes the graph on a gorgonia TapeMachine: the forward pass and,
-// if Backward was called, the backward pass. Run may be called again (for
-// example after an optimiser updated the parameters in place); the tape is
-// recompiled only when nodes were added since the last Run. Every
+// Run executes the graph on gorgonia TapeMachines, segment after segment:
+// the forward pass and, if Backward was called, the backward pass. Run may
+// be called again (for example after an optimiser updated the parameters in
+// place); a segment's tape is recompiled only when nodes were added to it
+// since the last Run. Every
 // instruction checks ctx, so a cancelled context stops the tape at the next
 // node; Run then returns ctx's error wrapped.
 func (g *Graph) Run(ctx context.Context) (err error) {
@@ -31,21 +31,15 @@ func (g *Graph) Run(ctx context.Context) (err error) {
 	if len(g.nodes) == 0 {
 		return errors.New("nn: graph Run: empty graph")
 	}
-	if g.machine == nil || g.tapeLen != len(g.nodes) {
-		if g.machine != nil {
-			g.machine.Close()
-		}
-		g.machine = gorgonia.NewTapeMachine(g.eg)
-		g.tapeLen = len(g.nodes)
-	}
-	g.machine.Reset()
 	g.rs.ctx = ctx
 	g.ran = false
-	if err := g.machine.RunAll(); err != nil {
-		if cerr := ctx.Err(); cerr != nil {
-			return fmt.Errorf("nn: graph Run: %w", cerr)
+	for i, s := range g.segs {
+		if err := s.run(); err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return fmt.Errorf("nn: graph Run: %w", cerr)
+			}
+			return fmt.Errorf("nn: graph Run: segment %d: %w", i, err)
 		}
-		return fmt.Errorf("nn: graph Run: %w", err)
 	}
 	g.ran = true
 	return nil

@@ -3,6 +3,7 @@ package nn
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -317,5 +318,30 @@ func TestGraphRunCancelled(t *testing.T) {
 	}
 	if err := g.Run(context.Background()); err != nil {
 		t.Errorf("Run after the cancelled one: %v", err)
+	}
+}
+
+func TestGraphSegments(t *testing.T) {
+	// A chain longer than gSegmentNodes spans several ExprGraphs; values
+	// cross them through proxies and match a direct computation.
+	g := NewGraph()
+	x := g.Param(dense([]float32{0.5, -0.25}, 2))
+	h := x
+	want := []float64{0.5, -0.25}
+	const steps = 2 * gSegmentNodes
+	for range steps {
+		h = g.Tanh(g.AddScalar(h, 0.1))
+		for i := range want {
+			want[i] = math.Tanh(want[i] + 0.1)
+		}
+	}
+	if len(g.segs) < 3 {
+		t.Fatalf("%d nodes in %d segments, want at least 3", len(g.nodes), len(g.segs))
+	}
+	_, got := runValue(t, g, h)
+	for i := range want {
+		if d := math.Abs(float64(got[i]) - want[i]); d > 1e-5 {
+			t.Errorf("element %d: %v, want %v", i, got[i], want[i])
+		}
 	}
 }
