@@ -3,9 +3,11 @@
 // with its dtype, shape and byte offsets (plus an optional "__metadata__"
 // map of strings), then the raw little-endian data section.
 //
-// Elements are F32, F16 or BF16; every one is converted to float32 on
-// reading, and Encode/WriteFile store F32 by default or F16/BF16 rounded to
-// nearest, ties to even.
+// Tensors of type F32, F16 or BF16 are read converted to float32, and
+// Encode/WriteFile store F32 by default or F16/BF16 rounded to nearest, ties
+// to even. A header may also name tensors of the specification's other
+// whole-byte dtypes (I64, U8, F64, ...): their sizes are checked and the file
+// opens, but reading them is an ErrDType error.
 //
 // The reader treats a file as hostile. NewReader refuses a header length
 // over MaxHeaderSize or past the end of the file, a header that is not one

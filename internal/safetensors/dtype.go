@@ -3,30 +3,37 @@ package safetensors
 import "math"
 
 // DType is the element type of a stored tensor, spelled as in the
-// safetensors header ("F32", "F16", "BF16").
+// safetensors header ("F32", "F16", "BF16", ...).
 type DType string
 
-// The element types this package reads and writes. Every one is converted to
-// float32 on reading.
+// The element types this package converts to and from float32.
 const (
 	F32  DType = "F32"  // IEEE 754 binary32
 	F16  DType = "F16"  // IEEE 754 binary16
 	BF16 DType = "BF16" // bfloat16: the upper 16 bits of a binary32
 )
 
-// Size is the number of bytes of one element, or 0 for an unknown DType.
+// Size is the number of bytes of one element of any whole-byte dtype of the
+// safetensors specification, or 0 for an unknown DType. A header may use any
+// of them (so that a file holding, say, an I64 buffer beside float weights
+// opens), but only F32, F16 and BF16 tensors can be read.
 func (d DType) Size() int {
 	switch d {
-	case F32:
-		return 4
-	case F16, BF16:
+	case "BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3":
+		return 1
+	case "I16", "U16", F16, BF16:
 		return 2
+	case "I32", "U32", F32:
+		return 4
+	case "I64", "U64", "F64":
+		return 8
 	}
 	return 0
 }
 
-// valid reports whether d is one of F32, F16 and BF16.
-func (d DType) valid() bool { return d.Size() != 0 }
+// float reports whether d is one of F32, F16 and BF16, the types this
+// package converts.
+func (d DType) float() bool { return d == F32 || d == F16 || d == BF16 }
 
 // F16ToFloat32 converts IEEE 754 binary16 bits to the float32 of the same
 // value. The conversion is exact: subnormals become normal float32 values,

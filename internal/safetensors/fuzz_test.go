@@ -29,6 +29,7 @@ func FuzzSafetensors(f *testing.F) {
 	f.Add(craft(`{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}`, -1, f32bytes(1, float32(math.NaN()))))
 	f.Add(craft(`{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}`, -1, f32bytes(1, 2, 3)))
 	f.Add(craft(`{}`, MaxHeaderSize+1, nil))
+	f.Add(craft(`{"i":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}`, -1, f32bytes(1, 2)))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := NewReader(bytes.NewReader(data), int64(len(data)), "fuzz")
@@ -44,6 +45,12 @@ func FuzzSafetensors(f *testing.F) {
 			v, err := r.Float32s(info.Name)
 			if errors.Is(err, ErrNonFinite) {
 				return
+			}
+			if !info.DType.float() {
+				if !errors.Is(err, ErrDType) {
+					t.Fatalf("Float32s(%q) of dtype %s: %v, want ErrDType", info.Name, info.DType, err)
+				}
+				continue
 			}
 			if err != nil {
 				t.Fatalf("Float32s(%q) after a valid header: %v", info.Name, err)

@@ -167,8 +167,8 @@ func parseEntry(name string, raw []byte, dataLen int64) (Info, error) {
 		}
 	}
 	info := Info{Name: name, DType: DType(dtype)}
-	if !info.DType.valid() {
-		return Info{}, fmt.Errorf("%w: %q (want F32, F16 or BF16)", ErrDType, dtype)
+	if info.DType.Size() == 0 {
+		return Info{}, fmt.Errorf("%w: unknown dtype %q", ErrDType, dtype)
 	}
 	if len(offset) != 2 {
 		return Info{}, fmt.Errorf("%w: data_offsets has %d numbers, want 2", ErrHeader, len(offset))

@@ -106,7 +106,8 @@ func (r *Reader) Info(name string) (Info, bool) {
 func (r *Reader) Metadata() map[string]string { return maps.Clone(r.h.meta) }
 
 // Float32s reads the tensor called name, converted to float32, in row-major
-// order (its shape is in Info). Unless AllowNonFinite is set, a NaN or an
+// order (its shape is in Info). Only F32, F16 and BF16 tensors can be read;
+// another dtype is an error wrapping ErrDType. Unless AllowNonFinite is set, a NaN or an
 // infinity is an error wrapping ErrNonFinite naming the tensor and the
 // element's index.
 func (r *Reader) Float32s(name string) ([]float32, error) {
@@ -116,6 +117,9 @@ func (r *Reader) Float32s(name string) ([]float32, error) {
 		return fail(ErrNotFound)
 	}
 	in := r.h.infos[i]
+	if !in.DType.float() {
+		return fail(fmt.Errorf("%w: %s cannot be read as float32 (want F32, F16 or BF16)", ErrDType, in.DType))
+	}
 	size := int64(in.DType.Size())
 	out := make([]float32, (in.End-in.Begin)/size)
 	step := chunkBytes / size

@@ -128,8 +128,8 @@ func checkTensor(t Tensor) error {
 		return fmt.Errorf("%w: empty tensor name", ErrHeader)
 	case t.Name == metadataKey:
 		return fmt.Errorf("%w: %s is reserved", ErrHeader, metadataKey)
-	case !t.DType.valid():
-		return fmt.Errorf("%w: %q", ErrDType, t.DType)
+	case !t.DType.float():
+		return fmt.Errorf("%w: %q (want F32, F16 or BF16)", ErrDType, t.DType)
 	}
 	n := 1
 	for _, d := range t.Shape {
