@@ -40,6 +40,13 @@ var (
 // float32 or not contiguous, or a NaN or infinite value is an error naming
 // the tensor.
 func Save(ctx context.Context, dir string, config, model any) error {
+	return SaveAs(ctx, dir, config, model, safetensors.F32)
+}
+
+// SaveAs is Save storing the tensors as dtype: safetensors.F32, or F16 or
+// BF16 (half the size, rounded to nearest even; a value too large for the
+// type is an error naming the tensor). Load reads all three.
+func SaveAs(ctx context.Context, dir string, config, model any, dtype safetensors.DType) error {
 	if config == nil {
 		return fmt.Errorf("checkpoint %s: nil config", dir)
 	}
@@ -59,7 +66,7 @@ func Save(ctx context.Context, dir string, config, model any) error {
 		if err != nil {
 			return fmt.Errorf("tensor %q: %w", p.name, err)
 		}
-		tensors = append(tensors, safetensors.Tensor{Name: p.name, Shape: slices.Clone(t.Shape()), Data: data})
+		tensors = append(tensors, safetensors.Tensor{Name: p.name, DType: dtype, Shape: slices.Clone(t.Shape()), Data: data})
 		return nil
 	})
 	if err != nil {

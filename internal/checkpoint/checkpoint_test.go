@@ -299,3 +299,42 @@ func TestSaveKeepsOldCheckpointOnFailure(t *testing.T) {
 		t.Errorf("failed Saves changed the directory (-before +after):\n%s", diff)
 	}
 }
+
+func TestSaveAsHalf(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		dtype safetensors.DType
+		round func(float32) float32
+	}{
+		{safetensors.F16, func(v float32) float32 { return safetensors.F16ToFloat32(safetensors.Float32ToF16(v)) }},
+		{safetensors.BF16, func(v float32) float32 { return safetensors.BF16ToFloat32(safetensors.Float32ToBF16(v)) }},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.dtype), func(t *testing.T) {
+			dir := t.TempDir()
+			src := newTiny(4)
+			if err := SaveAs(ctx, dir, config{}, src, tt.dtype); err != nil {
+				t.Fatal(err)
+			}
+			want := values(t, src)
+			for name, v := range want {
+				for i := range v.Data {
+					v.Data[i] = tt.round(v.Data[i])
+				}
+				want[name] = v
+			}
+			got := &tiny{Blocks: make([]linear, 2)}
+			if err := Load(ctx, dir, nil, got); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, values(t, got)); diff != "" {
+				t.Errorf("tensors (-want +got):\n%s", diff)
+			}
+		})
+	}
+	big := &one{W: tensor.New(tensor.WithShape(1), tensor.WithBacking([]float32{1e5}))}
+	err := SaveAs(ctx, t.TempDir(), config{}, big, safetensors.F16)
+	if !errors.Is(err, safetensors.ErrOverflow) || !strings.Contains(err.Error(), `tensor "w"`) {
+		t.Errorf("SaveAs F16 of 1e5: %v, want an overflow naming tensor \"w\"", err)
+	}
+}

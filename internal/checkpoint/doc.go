@@ -7,7 +7,8 @@
 // arrays add their tag and index as dotted prefixes (Walk documents the
 // rules), giving Hugging Face style names such as "blocks.0.attn.q.weight".
 //
-// Save writes both files through temporary files renamed into place. Load
+// Save (F32) and SaveAs (F16 or BF16, half the size) write both files
+// through temporary files renamed into place. Load
 // checks the whole file against the model (every required tensor present,
 // no extra tensor, shapes equal, values finite) before changing the model.
 // The usual sequence is ReadConfig, build the model from the config, Load.
