@@ -28,6 +28,8 @@ import (
 type Eager struct {
 	err     error
 	workers int
+	// avx2 selects the AVX2+FMA kernels (eager_exp_amd64.s).
+	avx2 bool
 }
 
 var (
@@ -40,9 +42,10 @@ var (
 )
 
 // NewEager returns an eager executor that uses up to GOMAXPROCS goroutines
-// (read now) for large operations.
+// (read now) for large operations, and AVX2+FMA kernels when the CPU has
+// them (not under the noasm build tag).
 func NewEager() *Eager {
-	return &Eager{workers: max(1, runtime.GOMAXPROCS(0))}
+	return &Eager{workers: max(1, runtime.GOMAXPROCS(0)), avx2: eagerHasAVX2FMA()}
 }
 
 // eagerValue is the V of the eager executor. data holds shape.TotalSize()

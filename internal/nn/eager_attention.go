@@ -82,7 +82,7 @@ func (e *Eager) Attention(q, k, v, bias V, scale float32) V {
 		}
 		for i := range rows {
 			row := s[i*lk : (i+1)*lk]
-			eagerSoftmaxRow(row, row)
+			eagerSoftmaxRow(e.avx2, row, row)
 		}
 		sgemm(false, false, rows, dv, lk, 1, s, lk, vv.data[b*lk*dv:], dv, 0, out.data[(b*lq+r0)*dv:], dv)
 	}

@@ -212,12 +212,7 @@ func (e *Eager) AddScalar(a V, s float32) V {
 
 // Exp returns e**a element-wise.
 func (e *Eager) Exp(a V) V {
-	return e.unary("Exp", a, func(dst, src []float32) {
-		dst = dst[:len(src)]
-		for i, x := range src {
-			dst[i] = eagerExpf(x)
-		}
-	})
+	return e.unary("Exp", a, func(dst, src []float32) { eagerExpSlice(e.avx2, dst, src) })
 }
 
 // Log returns the natural logarithm element-wise (NaN below 0, -Inf at 0).
@@ -252,22 +247,12 @@ func (e *Eager) Square(a V) V {
 
 // Tanh returns tanh a element-wise.
 func (e *Eager) Tanh(a V) V {
-	return e.unary("Tanh", a, func(dst, src []float32) {
-		dst = dst[:len(src)]
-		for i, x := range src {
-			dst[i] = eagerTanhf(x)
-		}
-	})
+	return e.unary("Tanh", a, func(dst, src []float32) { eagerTanhSlice(e.avx2, dst, src) })
 }
 
 // Sigmoid returns 1 / (1 + e**-a) element-wise.
 func (e *Eager) Sigmoid(a V) V {
-	return e.unary("Sigmoid", a, func(dst, src []float32) {
-		dst = dst[:len(src)]
-		for i, x := range src {
-			dst[i] = eagerSigmoidf(x)
-		}
-	})
+	return e.unary("Sigmoid", a, func(dst, src []float32) { eagerSigmoidSlice(e.avx2, dst, src) })
 }
 
 // unary applies an element-wise kernel to a, split over goroutines for large

@@ -2,10 +2,11 @@ package nn
 
 import "math"
 
-// Float32 exponential and the functions built on it, in pure Go. They avoid
-// the float64 round trip of package math and are accurate to about 2 ulp
-// (relative error under 3e-7), which the eager kernels (softmax, sigmoid,
-// tanh, GELU, SiLU) rely on.
+// The float32 exponential in pure Go: it avoids the float64 round trip of
+// package math and is accurate to about 2 ulp (relative error under 3e-7).
+// It is the fallback of the AVX2 kernel (eager_exp_amd64.s), which runs the
+// same method eight lanes at a time, for the tails of slices and for CPUs
+// and builds without AVX2.
 
 const (
 	eagerLog2e = 1.44269504088896341
@@ -48,46 +49,15 @@ func eagerExpf(x float32) float32 {
 	return p * math.Float32frombits(uint32(n+127)<<23)
 }
 
-// eagerSigmoidf returns 1 / (1 + e**-x), as e**x / (1 + e**x) for
-// negative x so that no exponential overflows.
-func eagerSigmoidf(x float32) float32 {
-	if x >= 0 {
-		return 1 / (1 + eagerExpf(-x))
+// eagerExpShiftGo sets dst[i] = exp(src[i] - shift) with eagerExpf and
+// returns the sum of the results. len(dst) >= len(src).
+func eagerExpShiftGo(dst, src []float32, shift float32) float32 {
+	dst = dst[:len(src)]
+	var sum float32
+	for i, x := range src {
+		y := eagerExpf(x - shift)
+		dst[i] = y
+		sum += y
 	}
-	z := eagerExpf(x)
-	return z / (1 + z)
-}
-
-// eagerTanhf returns tanh x: an odd polynomial near 0 (Cephes tanhf), where
-// 1 - 2/(e**2x + 1) would cancel, and that formula elsewhere.
-func eagerTanhf(x float32) float32 {
-	ax := x
-	if ax < 0 {
-		ax = -ax
-	}
-	if ax < 0.625 {
-		z := x * x
-		return ((((-5.70498872745e-3*z+2.06390887954e-2)*z-5.37397155531e-2)*z+1.33314422036e-1)*z-3.33332819422e-1)*z*x + x
-	}
-	if ax != ax {
-		return x
-	}
-	t := 1 - 2/(eagerExpf(2*ax)+1)
-	if x < 0 {
-		return -t
-	}
-	return t
-}
-
-// eagerGELUf returns the tanh form of GELU,
-// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x**3))), computed as
-// x sigmoid(2u) (the same function, one exponential, no cancellation).
-func eagerGELUf(x float32) float32 {
-	const c = 0.7978845608028654 // sqrt(2/pi)
-	return x * eagerSigmoidf(2*c*(x+0.044715*x*x*x))
-}
-
-// eagerSiLUf returns x sigmoid(x).
-func eagerSiLUf(x float32) float32 {
-	return x * eagerSigmoidf(x)
+	return sum
 }

@@ -24,23 +24,17 @@ func (e *Eager) Softmax(a V) V {
 	rows := len(out.data) / n
 	e.parallel(rows, eagerRowGrain(n), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			eagerSoftmaxRow(out.data[r*n:(r+1)*n], av.data[r*n:(r+1)*n])
+			eagerSoftmaxRow(e.avx2, out.data[r*n:(r+1)*n], av.data[r*n:(r+1)*n])
 		}
 	})
 	return out
 }
 
 // eagerSoftmaxRow sets dst to the softmax of src; dst may be src.
-func eagerSoftmaxRow(dst, src []float32) {
+func eagerSoftmaxRow(avx2 bool, dst, src []float32) {
 	dst = dst[:len(src)]
 	m := eagerMaxf(src)
-	var s float64
-	for i, x := range src {
-		y := eagerExpf(x - m)
-		dst[i] = y
-		s += float64(y)
-	}
-	inv := float32(1 / s)
+	inv := 1 / eagerExpShift(avx2, dst, src, m)
 	for i := range dst {
 		dst[i] *= inv
 	}
