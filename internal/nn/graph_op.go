@@ -2,6 +2,7 @@ package nn
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"hash"
 	"hash/fnv"
@@ -102,9 +103,13 @@ func (op *gop) CallsExtern() bool { return false }
 // OverwritesInput is -1: inputs are never overwritten.
 func (op *gop) OverwritesInput() int { return -1 }
 
-// WriteHash writes the name, serial and shapes.
+// WriteHash writes the name and the serial number, which is unique within
+// a Graph.
 func (op *gop) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "nn.%s#%d%v%v", op.name, op.serial, op.inDims, op.out)
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(op.serial))
+	h.Write([]byte(op.name))
+	h.Write(b[:])
 }
 
 // Hashcode hashes WriteHash's output.
