@@ -200,6 +200,12 @@ func Load(ctx context.Context, dir string, config, model any) error {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	defer f.Close()
+	return loadModel(ctx, f.Reader, model)
+}
+
+// loadModel is Load's reading of the weights from an open file.
+func loadModel(ctx context.Context, f *safetensors.Reader, model any) error {
+	path := f.Name()
 	fail := func(name string, err error) error { return fmt.Errorf("tensor %q: %w", name, err) }
 
 	type load struct {
@@ -210,7 +216,7 @@ func Load(ctx context.Context, dir string, config, model any) error {
 	var loads []load
 	var absent []param // optional fields the file lacks
 	taken := map[string]bool{}
-	err = walk(model, func(p param) error {
+	err := walk(model, func(p param) error {
 		info, ok := f.Info(p.name)
 		if !ok {
 			if p.optional {

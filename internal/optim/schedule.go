@@ -9,7 +9,8 @@ const PaperWarmupFraction = 0.05
 // Cosine returns the learning rate at step (counted from 0) of a training
 // run of total steps: a linear warm-up from 0 to peak over the first warmup
 // steps, then a half cosine from peak down to floor at step total, and floor
-// after that. Exactly (step < 0 counts as 0):
+// after that. Exactly (step < 0 counts as 0; the first matching line
+// applies, so a warmup longer than total ends the run mid-warm-up):
 //
 //	step < warmup:          peak * step / warmup
 //	warmup <= step < total: floor + (peak-floor) * (1 + cos(pi * (step-warmup) / (total-warmup))) / 2

@@ -20,7 +20,7 @@ func TestCosineEdges(t *testing.T) {
 		{"after total: floor", 1000, 100, 5, 1, 0.1, 0.1},
 		{"no warm-up starts at peak", 0, 10, 0, 3, 0, 3},
 		{"warm-up as long as the run", 9, 10, 10, 1, 0.5, 0.9},
-		{"warm-up longer than the run", 10, 10, 20, 1, 0.5, 0.5},
+		{"warm-up longer than the run", 15, 10, 20, 1, 0.1, 0.75},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

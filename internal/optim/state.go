@@ -47,11 +47,19 @@ func (o *AdamW) Load(path string) error {
 		return fmt.Errorf("optim: loading AdamW state: %w", err)
 	}
 	defer f.Close()
+	return o.load(f.Reader)
+}
+
+// load is Load from an open file.
+func (o *AdamW) load(f *safetensors.Reader) error {
+	path := f.Name()
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("optim: loading AdamW state from %s: %s", path, fmt.Sprintf(format, args...))
 	}
 	s := map[string]ParamState{}
-	for key, val := range f.Metadata() {
+	meta := f.Metadata()
+	for _, key := range slices.Sorted(maps.Keys(meta)) {
+		val := meta[key]
 		name, ok := strings.CutSuffix(key, stepSuffix)
 		if !ok {
 			return fail("unexpected metadata %q", key)
