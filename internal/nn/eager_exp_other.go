@@ -10,3 +10,15 @@ func eagerHasAVX2FMA() bool { return false }
 func eagerExpShift(_ bool, dst, src []float32, shift float32) float32 {
 	return eagerExpShiftGo(dst, src, shift)
 }
+
+// eagerSigmoidSlice sets dst[i] = sigmoid(src[i]) in pure Go.
+func eagerSigmoidSlice(_ bool, dst, src []float32) { eagerSigmoidGo(dst, src) }
+
+// eagerSiLUSlice sets dst[i] = SiLU(src[i]) in pure Go.
+func eagerSiLUSlice(_ bool, dst, src []float32) { eagerSiLUGo(dst, src) }
+
+// eagerGELUSlice sets dst[i] = GELU(src[i]) (tanh form) in pure Go.
+func eagerGELUSlice(_ bool, dst, src []float32) { eagerGELUGo(dst, src) }
+
+// eagerTanhSlice sets dst[i] = tanh(src[i]) in pure Go.
+func eagerTanhSlice(_ bool, dst, src []float32) { eagerTanhGo(dst, src) }
