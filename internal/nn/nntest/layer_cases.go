@@ -2,6 +2,7 @@ package nntest
 
 import (
 	"fmt"
+	"strings"
 
 	"gorgonia.org/tensor"
 
@@ -138,6 +139,13 @@ func LayerCases() []Case {
 		g := newGen(tc.name)
 		x := g.uniform(-4, 4, tc.in...)
 		f := tc.f
+		if strings.HasSuffix(tc.name, "/long") {
+			// Forward only: long inputs cross an executor's vector and
+			// parallel chunking; gradients are checked on the short ones.
+			add(Case{Name: tc.name, Tol: tolLayer,
+				Build: func(e nn.Exec) nn.V { return f(e, e.Const(x)) }})
+			continue
+		}
 		add(Case{Name: tc.name, Params: []*tensor.Dense{x}, Tol: tolLayer,
 			Build: func(e nn.Exec) nn.V { return f(e, e.Param(x)) }})
 	}
