@@ -23,7 +23,7 @@ const (
 	ConfigFile = "config.json"
 )
 
-// Errors of Load, wrapped with the file and tensor they concern.
+// Errors of Save and Load, wrapped with the file and tensor they concern.
 var (
 	ErrMissing    = errors.New("tensor missing from the checkpoint")
 	ErrUnexpected = errors.New("unexpected tensor in the checkpoint")
@@ -34,8 +34,9 @@ var (
 // Save writes model's tensors (see Walk for naming) to dir/model.safetensors
 // as F32 and config, encoded as indented JSON, to dir/config.json, creating
 // dir if needed. Both files are written to temporary files in dir first and
-// renamed into place only once both are complete, so a failed Save leaves
-// any previous checkpoint untouched and no temporary files behind. A nil
+// renamed into place, one after the other, only once both are complete and
+// synced, so a Save that fails leaves no temporary files behind and (unless
+// the second rename itself fails) any previous checkpoint untouched. A nil
 // optional tensor is left out; a nil required one, a tensor that is not
 // float32 or not contiguous, or a NaN or infinite value is an error naming
 // the tensor.
