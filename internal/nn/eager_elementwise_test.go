@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"gorgonia.org/tensor"
 )
 
 func TestEagerBinary(t *testing.T) {
@@ -283,4 +284,61 @@ func TestEagerMathfSpecial(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzEagerBroadcast draws a shape a (rank 0-4, sizes 0-3) and derives b
+// from it (leading axes dropped, axes set to 1, or a size changed, which
+// must be an error); the result must match the naive broadcast, or the
+// executor must report an error naming both shapes, never panic.
+func FuzzEagerBroadcast(f *testing.F) {
+	f.Add([]byte{2, 2, 3, 0, 0, 0})
+	f.Add([]byte{3, 2, 1, 3, 1, 1, 0})
+	f.Add([]byte{4, 2, 3, 2, 2, 0, 2, 5})
+	f.Fuzz(func(t *testing.T, spec []byte) {
+		next := func() int {
+			if len(spec) == 0 {
+				return 0
+			}
+			v := int(spec[0])
+			spec = spec[1:]
+			return v
+		}
+		rank := next() % 5
+		as := make([]int, rank)
+		for i := range as {
+			as[i] = next() % 4
+		}
+		drop := next() % (rank + 1)
+		bs := append([]int{}, as[drop:]...)
+		valid := true
+		for i := range bs {
+			switch next() % 4 {
+			case 1:
+				if drop > 0 && bs[i] != 1 {
+					valid = false // lower rank must match trailing axes exactly
+				}
+				bs[i] = 1
+			case 2:
+				bs[i] = 4 // a's sizes are below 4: never broadcasts
+				valid = false
+			}
+		}
+		op := eagerBinOp(next() % 4)
+		rng := rand.New(rand.NewPCG(uint64(rank), uint64(drop)))
+		a, b := eagerRand(rng, as...), eagerRand(rng, bs...)
+		e := NewEager()
+		got := e.binary(op, e.Const(a), e.Const(b))
+		if !valid {
+			if e.Err() == nil {
+				t.Fatalf("%s %v by %v: no error", eagerBinNames[op], as, bs)
+			}
+			eagerWantErr(t, e, eagerBinNames[op], fmt.Sprint(tensor.Shape(as)), fmt.Sprint(tensor.Shape(bs)))
+			return
+		}
+		res := eagerGet(t, e, got)
+		want := eagerF32(eagerNaiveBroadcast(op, as, bs, eagerF64(a), eagerF64(b)))
+		if diff := cmp.Diff([]eagerMismatch(nil), eagerMismatches(want, res.Data, 1e-6)); diff != "" {
+			t.Errorf("%s %v by %v: (-want +got)\n%s", eagerBinNames[op], as, bs, diff)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -171,4 +172,51 @@ func TestEagerGather(t *testing.T) {
 	}
 	e.Gather(table, []int{0, -1})
 	eagerWantErr(t, e, "Gather", "id -1", "(3, 2)")
+}
+
+// FuzzEagerTranspose draws a shape (rank 0-5, sizes 0-4) and a list of
+// axes; a permutation must give the naive result, anything else an error
+// naming the shape, never a panic.
+func FuzzEagerTranspose(f *testing.F) {
+	f.Add([]byte{4, 2, 3, 4, 5, 0, 2, 1, 3})
+	f.Add([]byte{2, 3, 3, 1, 1})
+	f.Add([]byte{3, 1, 2, 1, 2, 0, 1})
+	f.Fuzz(func(t *testing.T, spec []byte) {
+		next := func() int {
+			if len(spec) == 0 {
+				return 0
+			}
+			v := int(spec[0])
+			spec = spec[1:]
+			return v
+		}
+		rank := next() % 6
+		shape := make([]int, rank)
+		for i := range shape {
+			shape[i] = next() % 5
+		}
+		perm := make([]int, next()%7)
+		seen := map[int]bool{}
+		valid := len(perm) == rank
+		for i := range perm {
+			perm[i] = next()%8 - 1
+			valid = valid && perm[i] >= 0 && perm[i] < rank && !seen[perm[i]]
+			seen[perm[i]] = true
+		}
+		in := eagerRand(rand.New(rand.NewPCG(uint64(rank), 1)), shape...)
+		e := NewEager()
+		got := e.Transpose(e.Const(in), perm...)
+		if !valid {
+			eagerWantErr(t, e, "Transpose", fmt.Sprint(tensor.Shape(shape)))
+			return
+		}
+		wantShape := make([]int, rank)
+		for i, p := range perm {
+			wantShape[i] = shape[p]
+		}
+		want := eagerResult{wantShape, eagerNaivePermute(in.Float32s(), shape, perm)}
+		if diff := cmp.Diff(want, eagerGet(t, e, got)); diff != "" {
+			t.Errorf("%v perm %v: (-want +got)\n%s", shape, perm, diff)
+		}
+	})
 }
