@@ -59,6 +59,7 @@ func checkCase(c Case, newExec func() nn.Exec, read Reader) error {
 	if hasAbility(e) {
 		execs = append(execs, composed{newExec()})
 	}
+	var outs [][]float32
 	for _, ex := range execs {
 		label, inner := "", ex
 		if w, ok := ex.(composed); ok {
@@ -77,6 +78,18 @@ func checkCase(c Case, newExec func() nn.Exec, read Reader) error {
 		}
 		if re := RelErr(got, want, 1e-30); !(re <= c.Tol) {
 			return fmt.Errorf("%srelative error %.3g > tolerance %.3g\n%s", label, re, c.Tol, diffSummary(got, want))
+		}
+		outs = append(outs, got)
+	}
+	if len(outs) == 2 {
+		// Fused against composed, directly: both are within Tol of the
+		// reference, so within 2*Tol of each other.
+		composedOut := make([]float64, len(outs[1]))
+		for i, x := range outs[1] {
+			composedOut[i] = float64(x)
+		}
+		if re := RelErr(outs[0], composedOut, 1e-30); !(re <= 2*c.Tol) {
+			return fmt.Errorf("fused and composed paths differ: relative error %.3g > %.3g", re, 2*c.Tol)
 		}
 	}
 	return nil
