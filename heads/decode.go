@@ -1,9 +1,10 @@
 package heads
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 )
 
 // DecodeSpan returns the frame span (s, e), 0 <= s <= e < T, maximising
@@ -98,8 +99,9 @@ func TopSpans(ps, pe []float64, k int, maxIoU float64) ([]FrameSpan, error) {
 			cands = append(cands, FrameSpan{Start: s, End: e, Score: ps[s] * pe[e]})
 		}
 	}
-	// cands is already in (s, e) order, so a stable sort by score keeps the tie rule.
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Score > cands[j].Score })
+	slices.SortFunc(cands, func(a, b FrameSpan) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
+	})
 	var kept []FrameSpan
 	for _, c := range cands {
 		ok := true
