@@ -12,8 +12,8 @@ func (g *Graph) Sum(a V, axis int) V { return g.reduceOp("Sum", a, axis) }
 func (g *Graph) Mean(a V, axis int) V { return g.reduceOp("Mean", a, axis) }
 
 // Max reduces a along axis to its maximum, keeping the axis with size 1.
-// Its gradient goes to the first maximal element along the axis (the
-// gradient of torch.max(x, dim)); ties below the first get none.
+// Its gradient goes to the maximal elements along the axis, shared equally
+// between ties (as torch.amax, and as central differences see it).
 func (g *Graph) Max(a V, axis int) V { return g.reduceOp("Max", a, axis) }
 
 // reduceOp checks the axis and adds the reduction.
@@ -82,25 +82,33 @@ func (g *Graph) max(x *gnode, axis int) *gnode {
 		}
 		return res, nil
 	}
+	var self *gnode
 	back := func(gout *gnode, _ []bool) []*gnode {
 		gk := func(in []*tensor.Dense) (*tensor.Dense, error) {
 			res := gZeros(gNodeShape(full))
-			o, xs, gs := gData(res), gData(in[0]), gData(in[1])
+			o, xs, ys, gs := gData(res), gData(in[0]), gData(in[1]), gData(in[2])
 			for a := 0; a < outer; a++ {
 				base := a * n * inner
 				for i := 0; i < inner; i++ {
-					best := 0
-					for j := 1; j < n; j++ {
-						if xs[base+j*inner+i] > xs[base+best*inner+i] {
-							best = j
+					m := ys[a*inner+i]
+					ties := 0
+					for j := 0; j < n; j++ {
+						if xs[base+j*inner+i] == m {
+							ties++
 						}
 					}
-					o[base+best*inner+i] = gs[a*inner+i]
+					share := gs[a*inner+i] / float32(ties)
+					for j := 0; j < n; j++ {
+						if xs[base+j*inner+i] == m {
+							o[base+j*inner+i] = share
+						}
+					}
 				}
 			}
 			return res, nil
 		}
-		return []*gnode{g.apply("MaxGrad", full, gk, nil, x, gout)}
+		return []*gnode{g.apply("MaxGrad", full, gk, nil, x, self, gout)}
 	}
-	return g.apply("Max", out, k, back, x)
+	self = g.apply("Max", out, k, back, x)
+	return self
 }

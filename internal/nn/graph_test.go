@@ -328,7 +328,7 @@ func TestGraphSegments(t *testing.T) {
 	x := g.Param(dense([]float32{0.5, -0.25}, 2))
 	h := x
 	want := []float64{0.5, -0.25}
-	const steps = 2 * gSegmentNodes
+	steps := 2 * gSegmentNodes
 	for range steps {
 		h = g.Tanh(g.AddScalar(h, 0.1))
 		for i := range want {
@@ -343,5 +343,25 @@ func TestGraphSegments(t *testing.T) {
 		if d := math.Abs(float64(got[i]) - want[i]); d > 1e-5 {
 			t.Errorf("element %d: %v, want %v", i, got[i], want[i])
 		}
+	}
+}
+
+func TestGraphMaxTies(t *testing.T) {
+	// Tied maxima share the gradient equally.
+	p := dense([]float32{1, 3, 3, 2, 0, -1}, 2, 3)
+	g := NewGraph()
+	loss := g.Reshape(g.Sum(g.Max(g.Param(p), 1), 0), 1)
+	if err := g.Backward(loss); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	gp, err := g.Grad(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]float32{0, 0.5, 0.5, 1, 0, 0}, gp.Float32s()); diff != "" {
+		t.Errorf("gradient of Max (-want +got):\n%s", diff)
 	}
 }
