@@ -3,6 +3,7 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // ScaledDotProductAttention returns softmax(q k^T * scale + bias) v for
@@ -91,8 +92,14 @@ func (a *Attention) ForwardKV(e Exec, x, ctx V, qPos, kPos []int, bias V) V {
 	k := splitHeads(e, a.K.Forward(e, ctx), b, lk, hkv, dh)
 	v := splitHeads(e, a.V.Forward(e, ctx), b, lk, hkv, dh)
 	if a.RopeBase != 0 {
-		q = rotate(e, q, qPos, lq, dh, a.RopeBase)
-		k = rotate(e, k, kPos, lk, dh, a.RopeBase)
+		qPos, kPos = positionsOr(qPos, lq), positionsOr(kPos, lk)
+		qc, qs := RotaryTables(qPos, dh, a.RopeBase)
+		kc, ks := qc, qs
+		if !slices.Equal(qPos, kPos) {
+			kc, ks = RotaryTables(kPos, dh, a.RopeBase)
+		}
+		q = ApplyRotary(e, q, e.Const(qc), e.Const(qs))
+		k = ApplyRotary(e, k, e.Const(kc), e.Const(ks))
 	}
 	// The g query heads sharing a key/value head are adjacent, so
 	// (B*H, Lq, dh) -> (B*KVHeads, g*Lq, dh) groups them without repeating
@@ -117,22 +124,22 @@ func splitHeads(e Exec, x V, b, l, heads, dh int) V {
 	return e.Reshape(x, b*heads, l, dh)
 }
 
-// rotate applies rotary positions to x (N, L, dh).
-func rotate(e Exec, x V, positions []int, l, dh int, base float64) V {
-	if positions == nil {
-		positions = make([]int, l)
-		for i := range positions {
-			positions[i] = i
-		}
+// positionsOr returns positions, or 0..l-1 when it is nil.
+func positionsOr(positions []int, l int) []int {
+	if positions != nil {
+		return positions
 	}
-	cos, sin := RotaryTables(positions, dh, base)
-	return ApplyRotary(e, x, e.Const(cos), e.Const(sin))
+	positions = make([]int, l)
+	for i := range positions {
+		positions[i] = i
+	}
+	return positions
 }
 
 // groupBias turns a bias (Lq, Lk) or (B, Lq, Lk) into one for the grouped
-// query layout (B*KVHeads, g*Lq, Lk): (Lq, Lk) broadcasts over the batch, so
-// it is only tiled g times along the query axis; (B, Lq, Lk) is expanded by
-// adding it to zeros (B, KVHeads, g, Lq, Lk).
+// query layout (B*KVHeads, g*Lq, Lk). (Lq, Lk) broadcasts over the batch, so
+// it is only tiled g times along the query axis; (B, Lq, Lk) is tiled
+// KVHeads*g times as (B, KVHeads*g, Lq, Lk).
 func groupBias(e Exec, bias V, b, hkv, g, lq, lk int) V {
 	if bias == nil {
 		return nil
@@ -146,16 +153,19 @@ func groupBias(e Exec, bias V, b, hkv, g, lq, lk int) V {
 		if hkv == 1 && g == 1 {
 			return bias
 		}
-		zeros := e.Const(filledDense(0, b, hkv, g, lq, lk))
-		full := e.Add(zeros, e.Reshape(bias, b, 1, 1, lq, lk))
-		return e.Reshape(full, b*hkv, g*lq, lk)
+		one := e.Reshape(bias, b, 1, lq, lk)
+		return e.Reshape(e.Concat(1, repeat(one, hkv*g)...), b*hkv, g*lq, lk)
 	}
 	if g == 1 {
 		return bias
 	}
-	tiles := make([]V, g)
-	for i := range tiles {
-		tiles[i] = bias
+	return e.Concat(0, repeat(bias, g)...)
+}
+
+func repeat(v V, n int) []V {
+	out := make([]V, n)
+	for i := range out {
+		out[i] = v
 	}
-	return e.Concat(0, tiles...)
+	return out
 }

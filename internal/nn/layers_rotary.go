@@ -16,12 +16,16 @@ func RotaryTables(positions []int, headDim int, base float64) (cos, sin *tensor.
 	half := headDim / 2
 	c := make([]float32, len(positions)*headDim)
 	s := make([]float32, len(positions)*headDim)
+	invFreq := make([]float64, half)
+	for j := range invFreq {
+		invFreq[j] = math.Pow(base, -float64(2*j)/float64(headDim))
+	}
 	for i, p := range positions {
-		for j := range half {
-			invFreq := math.Pow(base, -float64(2*j)/float64(headDim))
-			a := float64(p) * invFreq
-			c[i*headDim+j], c[i*headDim+half+j] = float32(math.Cos(a)), float32(math.Cos(a))
-			s[i*headDim+j], s[i*headDim+half+j] = float32(math.Sin(a)), float32(math.Sin(a))
+		for j, f := range invFreq {
+			a := float64(p) * f
+			sa, ca := math.Sincos(a)
+			c[i*headDim+j], c[i*headDim+half+j] = float32(ca), float32(ca)
+			s[i*headDim+j], s[i*headDim+half+j] = float32(sa), float32(sa)
 		}
 	}
 	return newDense(c, len(positions), headDim), newDense(s, len(positions), headDim)
