@@ -4,7 +4,9 @@
 # same shapes, and one transformer block in our eager and graph executors and
 # in PyTorch, in one run on this machine, then prints the table of GFLOP/s,
 # ours/torch and ours/peak. docs/performance.md explains the columns.
-# BENCH_REPS (default 10) sets the timed repetitions per case (best is kept).
+# It alternates the PyTorch side and ours BENCH_ROUNDS times (default 3) with
+# BENCH_REPS timed repetitions per case (default 10) and keeps each case's
+# best time, as the machine may be shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -34,5 +36,5 @@ export GOMAXPROCS=2 OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/benchcompare" ./internal/gemm/cmd/benchcompare
-/usr/bin/python3 scripts/bench_compare.py "$tmp/torch.json"
-"$tmp/benchcompare" -torch "$tmp/torch.json" -reps "${BENCH_REPS:-10}"
+"$tmp/benchcompare" -python /usr/bin/python3 -script scripts/bench_compare.py \
+	-rounds "${BENCH_ROUNDS:-3}" -reps "${BENCH_REPS:-10}"

@@ -3,7 +3,8 @@
 
 Times, on PyTorch CPU with 2 threads, the cases that
 internal/gemm/cmd/benchcompare times in Go, and writes the best seconds per
-case as JSON to the path given as the only argument:
+case as JSON to the path given as the first argument (--gemm-only skips the
+block cases):
 
   gemm_512, gemm_96x1024x4096, gemm_1024: torch.mm of float32 m x k by k x n;
   block_fwd, block_fwdbwd: one Llama-style pre-norm transformer block
@@ -105,8 +106,8 @@ class Block(torch.nn.Module):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: bench_compare.py OUT.json")
+    if len(sys.argv) not in (2, 3) or sys.argv[2:] not in ([], ["--gemm-only"]):
+        sys.exit("usage: bench_compare.py OUT.json [--gemm-only]")
     torch.set_num_threads(THREADS)
     torch.manual_seed(0)
     seconds = {}
@@ -119,6 +120,9 @@ def main():
         c = torch.empty(m, n)
         seconds[key] = best(lambda: torch.mm(a, b, out=c))
 
+    if sys.argv[2:] == ["--gemm-only"]:
+        write(sys.argv[1], seconds)
+        return
     block = Block()
     x = torch.rand(128, 256) * 2 - 1
 
@@ -133,6 +137,10 @@ def main():
 
     seconds["block_fwd"] = best(fwd)
     seconds["block_fwdbwd"] = best(fwdbwd)
+    write(sys.argv[1], seconds)
+
+
+def write(path, seconds):
     out = {
         "version": torch.__version__,
         "threads": torch.get_num_threads(),
@@ -140,7 +148,7 @@ def main():
         "library": blas_library(),
         "seconds": seconds,
     }
-    with open(sys.argv[1], "w") as f:
+    with open(path, "w") as f:
         json.dump(out, f, indent=1)
 
 

@@ -2,32 +2,31 @@
 
 #include "textflag.h"
 
-// One step of the 6x16 micro-kernel: C(6x16) += a(6) * b(16)^T with the
-// accumulators in Y4..Y15 (row r in Y(4+2r), Y(5+2r)), then advance the
-// packed panel pointers (SI: A, 6 floats a step; DI: B, 16 floats a step).
-#define STEP \
-	VMOVUPS      (DI), Y0;      \
-	VMOVUPS      32(DI), Y1;    \
-	VBROADCASTSS (SI), Y2;      \
-	VFMADD231PS  Y0, Y2, Y4;    \
-	VFMADD231PS  Y1, Y2, Y5;    \
-	VBROADCASTSS 4(SI), Y3;     \
-	VFMADD231PS  Y0, Y3, Y6;    \
-	VFMADD231PS  Y1, Y3, Y7;    \
-	VBROADCASTSS 8(SI), Y2;     \
-	VFMADD231PS  Y0, Y2, Y8;    \
-	VFMADD231PS  Y1, Y2, Y9;    \
-	VBROADCASTSS 12(SI), Y3;    \
-	VFMADD231PS  Y0, Y3, Y10;   \
-	VFMADD231PS  Y1, Y3, Y11;   \
-	VBROADCASTSS 16(SI), Y2;    \
-	VFMADD231PS  Y0, Y2, Y12;   \
-	VFMADD231PS  Y1, Y2, Y13;   \
-	VBROADCASTSS 20(SI), Y3;    \
-	VFMADD231PS  Y0, Y3, Y14;   \
-	VFMADD231PS  Y1, Y3, Y15;   \
-	ADDQ         $24, SI;       \
-	ADDQ         $64, DI
+// One step p of the 6x16 micro-kernel: C(6x16) += a(6) * b(16)^T with the
+// accumulators in Y4..Y15 (row r in Y(4+2r), Y(5+2r)), reading the packed A
+// panel at SI+4*6*p (6 floats a step) and the packed B panel at DI+4*16*p
+// (16 floats a step); ao and bo are those byte offsets.
+#define STEP(ao, bo) \
+	VMOVUPS      (bo)(DI), Y0;      \
+	VMOVUPS      (bo+32)(DI), Y1;   \
+	VBROADCASTSS (ao)(SI), Y2;      \
+	VFMADD231PS  Y0, Y2, Y4;        \
+	VFMADD231PS  Y1, Y2, Y5;        \
+	VBROADCASTSS (ao+4)(SI), Y3;    \
+	VFMADD231PS  Y0, Y3, Y6;        \
+	VFMADD231PS  Y1, Y3, Y7;        \
+	VBROADCASTSS (ao+8)(SI), Y2;    \
+	VFMADD231PS  Y0, Y2, Y8;        \
+	VFMADD231PS  Y1, Y2, Y9;        \
+	VBROADCASTSS (ao+12)(SI), Y3;   \
+	VFMADD231PS  Y0, Y3, Y10;       \
+	VFMADD231PS  Y1, Y3, Y11;       \
+	VBROADCASTSS (ao+16)(SI), Y2;   \
+	VFMADD231PS  Y0, Y2, Y12;       \
+	VFMADD231PS  Y1, Y2, Y13;       \
+	VBROADCASTSS (ao+20)(SI), Y3;   \
+	VFMADD231PS  Y0, Y3, Y14;       \
+	VFMADD231PS  Y1, Y3, Y15
 
 // Stores one row pair of accumulators to the row at R, C = acc.
 #define STORE0(lo, hi, R) \
@@ -51,6 +50,26 @@ TEXT ·kernel6x16AVX2(SB), NOSPLIT, $0-44
 	MOVQ ldc+32(FP), R8
 	SHLQ $2, R8
 
+	// Row pointers of C: DX, R12, R10, R9, R13, R11 for rows 0-5. Fetch the
+	// tile's lines now so that the stores at the end do not wait for them.
+	LEAQ       (DX)(R8*1), R12
+	LEAQ       (DX)(R8*2), R10
+	LEAQ       (R10)(R8*1), R9
+	LEAQ       (R9)(R8*1), R13
+	LEAQ       (R9)(R8*2), R11
+	PREFETCHT0 (DX)
+	PREFETCHT0 60(DX)
+	PREFETCHT0 (R12)
+	PREFETCHT0 60(R12)
+	PREFETCHT0 (R10)
+	PREFETCHT0 60(R10)
+	PREFETCHT0 (R9)
+	PREFETCHT0 60(R9)
+	PREFETCHT0 (R13)
+	PREFETCHT0 60(R13)
+	PREFETCHT0 (R11)
+	PREFETCHT0 60(R11)
+
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
@@ -70,30 +89,28 @@ TEXT ·kernel6x16AVX2(SB), NOSPLIT, $0-44
 
 loop4:
 	PREFETCHT0 384(SI)
-	STEP
-	STEP
+	STEP(0, 0)
+	STEP(24, 64)
 	PREFETCHT0 512(DI)
-	STEP
-	STEP
-	DECQ BX
-	JNZ  loop4
+	STEP(48, 128)
+	STEP(72, 192)
+	ADDQ       $96, SI
+	ADDQ       $256, DI
+	DECQ       BX
+	JNZ        loop4
 
 tail:
 	ANDQ $3, CX
 	JZ   store
 
 loop1:
-	STEP
+	STEP(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
 	DECQ CX
 	JNZ  loop1
 
 store:
-	// Row pointers: DX rows 0-2 via R8 multiples, R9 = row 3.
-	LEAQ (DX)(R8*2), R10
-	LEAQ (R10)(R8*1), R9
-	LEAQ (R9)(R8*2), R11
-	LEAQ (DX)(R8*1), R12
-	LEAQ (R9)(R8*1), R13
 
 	VBROADCASTSS beta+40(FP), Y0
 	VXORPS       Y1, Y1, Y1

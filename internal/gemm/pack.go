@@ -94,24 +94,11 @@ func packB(trans bool, b []float32, ldb, p0, j0, kb, nb int, dst []float32) {
 	for p := 0; p < kb; p++ {
 		src := b[(p0+p)*ldb+j0:]
 		src = src[:nb:nb]
-		for jr := 0; jr < full; jr += nr {
-			copy16(dst[jr*kb+p*nr:], src[jr:])
-		}
+		copyPanels(dst[p*nr:], kb*nr, src, full/nr)
 		if full < nb {
 			copy(dst[full*kb+p*nr:], src[full:])
 		}
 	}
-}
-
-// copy16 copies 16 floats from src to dst element by element: the compiler
-// keeps this inline where copy or an array assignment would call memmove.
-func copy16(dst, src []float32) {
-	d := dst[:16:16]
-	s := src[:16:16]
-	d[0], d[1], d[2], d[3] = s[0], s[1], s[2], s[3]
-	d[4], d[5], d[6], d[7] = s[4], s[5], s[6], s[7]
-	d[8], d[9], d[10], d[11] = s[8], s[9], s[10], s[11]
-	d[12], d[13], d[14], d[15] = s[12], s[13], s[14], s[15]
 }
 
 // packRows16 interleaves the kb elements from column p0 of the sixteen

@@ -47,7 +47,7 @@ func best(reps int, f func() error) (float64, error) {
 	return slices.Min(times), nil
 }
 
-func measureAll(reps int) ([]row, error) {
+func measureAll(reps int, gemmOnly bool) ([]row, error) {
 	var rows []row
 	for _, s := range gemmShapes {
 		rng := rand.New(rand.NewPCG(1, 2))
@@ -64,6 +64,9 @@ func measureAll(reps int) ([]row, error) {
 			return nil
 		})
 		rows = append(rows, row{s.key, "ours", flops, ours}, row{s.key, "gonum", flops, gn})
+	}
+	if gemmOnly {
+		return rows, nil
 	}
 	block, err := blockRows(reps)
 	if err != nil {
