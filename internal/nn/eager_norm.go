@@ -48,16 +48,8 @@ func (e *Eager) LayerNorm(a, gamma, beta V, eps float32) V {
 	e.parallel(rows, eagerRowGrain(d), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			src, dst := av.data[r*d:(r+1)*d], out.data[r*d:(r+1)*d]
-			var sum float64
-			for _, x := range src {
-				sum += float64(x)
-			}
-			mean := sum / float64(d)
-			var sq float64
-			for _, x := range src {
-				c := float64(x) - mean
-				sq += c * c
-			}
+			mean := eagerSum64(src) / float64(d)
+			sq := eagerSumSqDev64(src, mean)
 			rstd := float32(1 / math.Sqrt(sq/float64(d)+float64(eps)))
 			m := float32(mean)
 			g := g[:d]
@@ -101,10 +93,7 @@ func (e *Eager) RMSNorm(a, gamma V, eps float32) V {
 	e.parallel(rows, eagerRowGrain(d), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			src, dst := av.data[r*d:(r+1)*d], out.data[r*d:(r+1)*d]
-			var sq float64
-			for _, x := range src {
-				sq += float64(x) * float64(x)
-			}
+			sq := eagerSumSqDev64(src, 0)
 			rms := float32(1 / math.Sqrt(sq/float64(d)+float64(eps)))
 			for i, x := range src {
 				dst[i] = x * rms * g[i]
@@ -112,6 +101,44 @@ func (e *Eager) RMSNorm(a, gamma V, eps float32) V {
 		}
 	})
 	return out
+}
+
+// eagerSum64 returns the sum of row in float64, with four accumulators
+// (in a fixed order) so that the additions do not wait on each other.
+func eagerSum64(row []float32) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(row); i += 4 {
+		r := row[i : i+4 : i+4]
+		s0 += float64(r[0])
+		s1 += float64(r[1])
+		s2 += float64(r[2])
+		s3 += float64(r[3])
+	}
+	for _, x := range row[i:] {
+		s0 += float64(x)
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// eagerSumSqDev64 returns the sum of (x - c)**2 over row in float64, with
+// four accumulators like eagerSum64.
+func eagerSumSqDev64(row []float32, c float64) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(row); i += 4 {
+		r := row[i : i+4 : i+4]
+		d0, d1, d2, d3 := float64(r[0])-c, float64(r[1])-c, float64(r[2])-c, float64(r[3])-c
+		s0 += d0 * d0
+		s1 += d1 * d1
+		s2 += d2 * d2
+		s3 += d3 * d3
+	}
+	for _, x := range row[i:] {
+		d := float64(x) - c
+		s0 += d * d
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // eagerNormDim returns the last dimension D of a when gamma is (D).

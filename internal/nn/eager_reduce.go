@@ -103,10 +103,7 @@ func eagerReduceRow(op eagerReduceOp, row []float32) float32 {
 	if op == eagerMax {
 		return eagerMaxf(row)
 	}
-	var s float64
-	for _, x := range row {
-		s += float64(x)
-	}
+	s := eagerSum64(row)
 	if op == eagerMean {
 		s /= float64(len(row))
 	}
