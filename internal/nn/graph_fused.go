@@ -75,34 +75,60 @@ func (g *Graph) Softmax(a V) (ret V) {
 }
 
 // softmax adds the fused softmax node over the last axis.
-func (g *Graph) softmax(x *gnode) *gnode {
+func (g *Graph) softmax(x *gnode) *gnode { return g.scaledSoftmax(x, nil, 1) }
+
+// scaledSoftmax adds one node computing softmax(scale*x + bias) over the
+// last axis of x. bias is nil or has x's node shape with leading dimensions
+// possibly 1 (broadcast over them, e.g. (1,Lq,Lk) against (B,Lq,Lk)); its
+// last two dimensions equal x's. With z = scale*x + bias and y = softmax(z),
+// dz = y * (g - sum(g*y)) along the row, dx = scale*dz and dbias = dz summed
+// over the broadcast axes.
+func (g *Graph) scaledSoftmax(x, bias *gnode, scale float32) *gnode {
 	rows, d := rowsOf(x.shape)
+	var brows int // rows of bias; row r of x uses bias row r % brows
+	in := []*gnode{x}
+	if bias != nil {
+		brows, _ = rowsOf(bias.n.Shape())
+		in = append(in, bias)
+	}
+	sc := float64(scale)
 	k := func(in []*tensor.Dense) (*tensor.Dense, error) {
 		out := gZeros(in[0].Shape())
 		o, xs := gData(out), gData(in[0])
+		var bs []float32
+		if len(in) == 2 {
+			bs = gData(in[1])
+		}
+		z := make([]float64, d)
 		for r := 0; r < rows; r++ {
 			row, dst := xs[r*d:(r+1)*d], o[r*d:(r+1)*d]
-			m := row[0]
-			for _, v := range row[1:] {
-				if v > m {
-					m = v
+			m := math.Inf(-1)
+			for i, v := range row {
+				zi := sc * float64(v)
+				if bs != nil {
+					zi += float64(bs[(r%brows)*d+i])
+				}
+				z[i] = zi
+				if zi > m {
+					m = zi
 				}
 			}
-			var s float64
-			for i, v := range row {
-				e := math.Exp(float64(v - m))
-				dst[i] = float32(e)
-				s += e
+			var sum float64
+			for i, zi := range z {
+				e := math.Exp(zi - m)
+				z[i] = e
+				sum += e
 			}
-			inv := 1 / s
-			for i := range dst {
-				dst[i] = float32(float64(dst[i]) * inv)
+			inv := 1 / sum
+			for i, e := range z {
+				dst[i] = float32(e * inv)
 			}
 		}
 		return out, nil
 	}
 	var self *gnode
-	back := func(gout *gnode, _ []bool) []*gnode {
+	// grad adds the node c * y * (gout - sum(gout*y)).
+	grad := func(gout *gnode, c float64) *gnode {
 		gk := func(in []*tensor.Dense) (*tensor.Dense, error) {
 			out := gZeros(in[0].Shape())
 			o, ys, gs := gData(out), gData(in[0]), gData(in[1])
@@ -113,14 +139,28 @@ func (g *Graph) softmax(x *gnode) *gnode {
 					dot += float64(v) * float64(gr[i])
 				}
 				for i, v := range y {
-					dst[i] = float32(float64(v) * (float64(gr[i]) - dot))
+					dst[i] = float32(c * float64(v) * (float64(gr[i]) - dot))
 				}
 			}
 			return out, nil
 		}
-		return []*gnode{g.apply("SoftmaxGrad", x.shape, gk, nil, self, gout)}
+		return g.apply("SoftmaxGrad", x.shape, gk, nil, self, gout)
 	}
-	self = g.apply("Softmax", x.shape, k, back, x)
+	back := func(gout *gnode, need []bool) []*gnode {
+		grads := make([]*gnode, len(in))
+		if need[0] {
+			grads[0] = grad(gout, sc)
+		}
+		if len(in) == 2 && need[1] {
+			grads[1] = g.sumTo(grad(gout, 1), bias.n.Shape())
+		}
+		return grads
+	}
+	name := "Softmax"
+	if bias != nil || scale != 1 {
+		name = "ScaledSoftmax"
+	}
+	self = g.apply(name, x.shape, k, back, in...)
 	return self
 }
 
@@ -362,8 +402,9 @@ func (g *Graph) RMSNorm(a, gamma V, eps float32) (ret V) {
 
 // Attention returns softmax(q k^T * scale + bias) v for q (B,Lq,dh), k and
 // v (B,Lk,dh) and an additive bias (Lq,Lk) or (B,Lq,Lk), or nil; the result
-// is (B,Lq,dh). It is composed of two MatMul nodes, Scale, an optional Add
-// and the fused Softmax, so its gradient is theirs.
+// is (B,Lq,dh). It is two MatMul nodes around one fused node computing
+// softmax(s*scale + bias) (scaledSoftmax), so its gradient is theirs; a bias
+// of another broadcastable shape goes through Scale, Add and Softmax.
 func (g *Graph) Attention(q, k, v, bias V, scale float32) (ret V) {
 	qs := gShapeOf(q)
 	shape := qs
@@ -382,9 +423,23 @@ func (g *Graph) Attention(q, k, v, bias V, scale float32) (ret V) {
 		g.setErr("Attention", "q %v, k %v, v %v: want (B,Lq,dh), (B,Lk,dh), (B,Lk,dv)", gFmtShape(qs), gFmtShape(ks), gFmtShape(vs))
 		return g.placeholder(shape)
 	}
-	s := g.Scale(g.MatMul(q, k, false, true), scale)
-	if bias != nil {
-		s = g.Add(s, bias)
+	s := g.MatMul(q, k, false, true)
+	if bias == nil {
+		return g.MatMul(g.scaledSoftmax(s.(*gnode), nil, scale), v, false, false)
 	}
-	return g.MatMul(g.Softmax(s), v, false, false)
+	ns, ok := g.val("Attention", bias)
+	if !ok {
+		return g.placeholder(shape)
+	}
+	bp, ok := gBroadcastShape(s.Shape(), ns[0].shape)
+	if !ok || bp[1] != s.Shape()[1] || bp[2] != s.Shape()[2] {
+		// not a (Lq,Lk) or (B,Lq,Lk) bias: let Add report or broadcast it
+		s = g.Add(g.Scale(s, scale), bias)
+		return g.MatMul(g.Softmax(s), v, false, false)
+	}
+	b := ns[0]
+	if len(b.shape) != len(bp) {
+		b = g.reshape(b, bp)
+	}
+	return g.MatMul(g.scaledSoftmax(s.(*gnode), b, scale), v, false, false)
 }

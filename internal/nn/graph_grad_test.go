@@ -136,6 +136,12 @@ func gradCases() []gradCase {
 		{"FusedAttention", []gradInput{std(2, 3, 4), std(2, 5, 4), std(2, 5, 4), std(3, 5)}, func(e Exec, xs []V) V {
 			return e.(Attender).Attention(xs[0], xs[1], xs[2], xs[3], 0.5)
 		}},
+		{"FusedAttention/batchbias", []gradInput{std(2, 3, 4), std(2, 5, 4), std(2, 5, 4), std(2, 3, 5)}, func(e Exec, xs []V) V {
+			return e.(Attender).Attention(xs[0], xs[1], xs[2], xs[3], 0.7)
+		}},
+		{"FusedAttention/keybias", []gradInput{std(2, 3, 4), std(2, 5, 4), std(2, 5, 4), std(2, 1, 5)}, func(e Exec, xs []V) V {
+			return e.(Attender).Attention(xs[0], xs[1], xs[2], xs[3], 0.7)
+		}},
 		{"FusedAttention/nobias", []gradInput{std(1, 3, 4), std(1, 2, 4), std(1, 2, 3)}, func(e Exec, xs []V) V {
 			return e.(Attender).Attention(xs[0], xs[1], xs[2], nil, 0.5)
 		}},
