@@ -86,7 +86,7 @@ func (e *Eager) Attention(q, k, v, bias V, scale float32) V {
 		}
 		sgemm(false, false, rows, dv, lk, 1, s, lk, vv.data[b*lk*dv:], dv, 0, out.data[(b*lq+r0)*dv:], dv)
 	}
-	flops := lq * lk * (dh + dv)
+	flops := batches * lq * lk * (dh + dv)
 	workers := min(units, e.workers)
 	if flops < eagerGrain*8 || workers == 1 {
 		scores := make([]float32, min(lq, eagerAttnRows)*lk)

@@ -7,8 +7,8 @@ import (
 )
 
 // Benchmarks of the eager executor at transformer sizes. Inputs are built
-// once; each iteration runs one operation on a fresh executor-free path
-// (the executor holds no per-op state besides its error).
+// once; each iteration runs one operation (the executor keeps no state
+// between operations besides its error), allocating its result.
 
 func BenchmarkEagerMatMul(b *testing.B) {
 	sizes := []struct {
