@@ -24,6 +24,10 @@ type VideoOptions struct {
 	// MaxSide bounds the longer side of the decoded frames in pixels, the
 	// aspect ratio kept and both sides rounded to even numbers; 0 means 320.
 	MaxSide int
+	// Start and End restrict sampling to the source frames whose time
+	// index/fps lies in [Start, End) seconds; End = 0 means the end of the
+	// clip. Frame times stay those of the source.
+	Start, End float64
 	// FFmpeg and FFprobe are the programs to run; "" means "ffmpeg" and
 	// "ffprobe" on PATH (Debian package ffmpeg).
 	FFmpeg, FFprobe string
@@ -44,6 +48,9 @@ func (o VideoOptions) withDefaults() (VideoOptions, error) {
 	}
 	if o.Frames < 1 || o.MaxSide < 2 {
 		return o, fmt.Errorf("grounding: video options: frames %d and max side %d must be >= 1 and >= 2", o.Frames, o.MaxSide)
+	}
+	if math.IsNaN(o.Start) || math.IsNaN(o.End) || o.Start < 0 || o.End < 0 || (o.End > 0 && o.End <= o.Start) {
+		return o, fmt.Errorf("grounding: video options: window [%v, %v) s is not a forward interval from 0", o.Start, o.End)
 	}
 	return o, nil
 }
@@ -82,8 +89,11 @@ func LoadVideoFile(ctx context.Context, path string, opt VideoOptions) (*Video, 
 	}
 	w, h := fitSize(p.width, p.height, opt.MaxSide)
 	T := opt.Frames
-	n := p.packets
-	idx := sampleIndices(n, T)
+	first, n, err := window(p, opt.Start, opt.End)
+	if err != nil {
+		return nil, fmt.Errorf("grounding: video %s: %w", path, err)
+	}
+	idx := offset(sampleIndices(n, T), first)
 	want := make(map[int]bool, T)
 	for _, k := range idx {
 		want[k] = true
@@ -95,11 +105,14 @@ func LoadVideoFile(ctx context.Context, path string, opt VideoOptions) (*Video, 
 	if decoded == 0 {
 		return nil, fmt.Errorf("grounding: video %s: %w: no frame could be decoded", path, ErrBadVideo)
 	}
-	if decoded < n {
+	if decoded < first+n {
 		// Fewer frames decode than the demuxer counted (a damaged tail):
 		// sample the frames that did decode.
-		n = decoded
-		idx = sampleIndices(n, T)
+		n = decoded - first
+		if n <= 0 {
+			return nil, fmt.Errorf("grounding: video %s: %w: only %d of %d frames decode, none inside the window", path, ErrBadVideo, decoded, p.packets)
+		}
+		idx = offset(sampleIndices(n, T), first)
 		for _, k := range idx {
 			if frames[k] == nil {
 				return nil, fmt.Errorf("grounding: video %s: %w: only %d of %d frames decode", path, ErrBadVideo, decoded, p.packets)
@@ -119,17 +132,40 @@ func LoadVideoFile(ctx context.Context, path string, opt VideoOptions) (*Video, 
 	v := &Video{
 		Frames:   tensor.New(tensor.WithShape(T, h, w, 3), tensor.WithBacking(data)),
 		Times:    times,
-		Duration: math.Max(p.duration, float64(n)/p.fps),
+		Duration: math.Max(p.duration, float64(decoded)/p.fps),
 		Repeated: n < T,
 		Source:   path,
 	}
-	// Repeated frames share a time; spread them so times stay increasing.
+	// Repeated frames share a time; spread them over the window so times
+	// stay increasing.
 	if v.Repeated {
+		t0, t1 := float64(first)/p.fps, float64(first+n)/p.fps
 		for i := range times {
-			times[i] = (float64(i) + 0.5) * v.Duration / float64(T)
+			times[i] = t0 + (float64(i)+0.5)*(t1-t0)/float64(T)
 		}
 	}
 	return v, nil
+}
+
+// window turns a [start, end) window in seconds into the first source
+// frame and the number of frames inside it.
+func window(p probe, start, end float64) (first, n int, err error) {
+	first = int(math.Ceil(start*p.fps - 1e-9))
+	last := p.packets
+	if end > 0 {
+		last = min(last, int(math.Ceil(end*p.fps-1e-9)))
+	}
+	if last <= first {
+		return 0, 0, fmt.Errorf("%w: no frame inside [%v, %v) s of a %d-frame clip at %v fps", ErrBadVideo, start, end, p.packets, p.fps)
+	}
+	return first, last - first, nil
+}
+
+func offset(idx []int, by int) []int {
+	for i := range idx {
+		idx[i] += by
+	}
+	return idx
 }
 
 // fitSize scales (w,h) so that the longer side is at most maxSide, keeping

@@ -58,6 +58,8 @@ func TestLoadVideoFile(t *testing.T) {
 		{"subsample", VideoOptions{Frames: 4}, []int{4, 48, 64, 3}, []float64{0.2, 0.7, 1.2, 1.7}, false},
 		{"downscale", VideoOptions{Frames: 2, MaxSide: 32}, []int{2, 24, 32, 3}, []float64{0.5, 1.5}, false},
 		{"repeat", VideoOptions{Frames: 40}, []int{40, 48, 64, 3}, nil, true},
+		{"window", VideoOptions{Frames: 2, Start: 0.5, End: 1.5}, []int{2, 48, 64, 3}, []float64{0.7, 1.2}, false},
+		{"window repeat", VideoOptions{Frames: 4, Start: 1.8}, []int{4, 48, 64, 3}, []float64{1.825, 1.875, 1.925, 1.975}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -124,8 +126,13 @@ func TestLoadVideoFileBadInput(t *testing.T) {
 	if _, err := LoadVideoFile(ctx, testVideo(t), VideoOptions{Frames: 4}); err == nil {
 		t.Error("LoadVideoFile with a cancelled context succeeded")
 	}
-	if _, err := LoadVideoFile(context.Background(), text, VideoOptions{Frames: -1}); err == nil {
-		t.Error("LoadVideoFile with -1 frames succeeded")
+	for _, o := range []VideoOptions{{Frames: -1}, {Start: 2, End: 1}, {Start: -1}} {
+		if _, err := LoadVideoFile(context.Background(), text, o); err == nil {
+			t.Errorf("LoadVideoFile with %+v succeeded", o)
+		}
+	}
+	if _, err := LoadVideoFile(context.Background(), testVideo(t), VideoOptions{Start: 5}); !errors.Is(err, ErrBadVideo) {
+		t.Errorf("LoadVideoFile with a window past the end: error %v, want ErrBadVideo", err)
 	}
 }
 
