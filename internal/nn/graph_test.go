@@ -365,3 +365,26 @@ func TestGraphMaxTies(t *testing.T) {
 		t.Errorf("gradient of Max (-want +got):\n%s", diff)
 	}
 }
+
+func TestGraphRunThenBackward(t *testing.T) {
+	// A forward Run, then Backward adds nodes and the next Run recompiles.
+	w := dense([]float32{3, -1}, 2)
+	g := NewGraph()
+	loss := g.Sum(g.Square(g.Param(w)), 0)
+	if _, got := runValue(t, g, loss); got[0] != 10 {
+		t.Fatalf("loss %v, want 10", got[0])
+	}
+	if err := g.Backward(loss); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	gw, err := g.Grad(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]float32{6, -2}, gw.Float32s()); diff != "" {
+		t.Errorf("gradient (-want +got):\n%s", diff)
+	}
+}
