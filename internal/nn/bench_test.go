@@ -113,3 +113,16 @@ func BenchmarkBlock(b *testing.B) {
 		return func(e nn.Exec) nn.V { return blk.Forward(e, e.Const(x), nil, e.Const(bias)) }
 	})
 }
+
+// BenchmarkAttentionLocal is the block-local attention of BenchmarkAttention
+// at 96x16 tokens computed by ForwardLocal (one attention per block of
+// 8 frames x 16 tokens against its neighbours), at a cost linear in L.
+func BenchmarkAttentionLocal(b *testing.B) {
+	a := nn.NewAttention(rand.New(rand.NewPCG(3, 3)), benchD, benchHeads, benchHeads, false, 10000)
+	x := benchInput(96 * 16)
+	for _, ex := range benchExecs {
+		b.Run("L=96x16/"+ex.name, func(b *testing.B) {
+			ex.run(b, func(e nn.Exec) nn.V { return a.ForwardLocal(e, e.Const(x), nil, 8*16, 1) })
+		})
+	}
+}

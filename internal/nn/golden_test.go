@@ -3,6 +3,7 @@ package nn_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -199,6 +200,18 @@ func TestGolden(t *testing.T) {
 			a := g.attention(t, "", c.Heads, c.KVHeads, 0)
 			return outputs{"y": a.Forward(e, e.Const(g.dense(t, "x")), nil, e.Const(nn.BlockLocalBias(c.Blocks, c.Window)))}
 		}},
+		{"attention_block_local", func(t *testing.T, g *golden, e nn.Exec) outputs {
+			// The same fixture through the linear-cost ForwardLocal; the
+			// fixture's blocks are UniformBlocks(6, 2).
+			var c struct {
+				Heads   int
+				KVHeads int `json:"kv_heads"`
+				Window  int
+			}
+			g.config(t, &c)
+			a := g.attention(t, "", c.Heads, c.KVHeads, 0)
+			return outputs{"y": a.ForwardLocal(e, e.Const(g.dense(t, "x")), nil, 2, c.Window)}
+		}},
 		{"gated_mlp", func(t *testing.T, g *golden, e nn.Exec) outputs {
 			return outputs{"y": g.mlp(t, "").Forward(e, e.Const(g.dense(t, "x")))}
 		}},
@@ -251,9 +264,9 @@ func TestGolden(t *testing.T) {
 			return outputs{"y": b.Forward(e, e.Const(x), nil, e.Const(nn.CausalBias(x.Shape()[0])))}
 		}},
 	}
-	for _, tc := range tests {
+	for i, tc := range tests {
 		for _, ex := range goldenExecutors {
-			t.Run(tc.file+"/"+ex.name, func(t *testing.T) {
+			t.Run(fmt.Sprintf("%d:%s/%s", i, tc.file, ex.name), func(t *testing.T) {
 				g := loadGolden(t, tc.file)
 				e := ex.new()
 				outs := tc.build(t, g, e)

@@ -71,47 +71,95 @@ func (a *Attention) Forward(e Exec, x V, positions []int, bias V) V {
 // 0..L-1; unused when RopeBase is 0); bias is (Lq, Lk) or (B, Lq, Lk), or
 // nil. The result has shape (Lq, D) or (B, Lq, D).
 func (a *Attention) ForwardKV(e Exec, x, ctx V, qPos, kPos []int, bias V) V {
-	xs, cs := x.Shape(), ctx.Shape()
-	batched := len(xs) == 3
-	b, lq, lk := 1, 0, 0
-	switch {
-	case batched && len(cs) == 3:
-		b, lq, lk = xs[0], xs[1], cs[1]
-	case len(xs) >= 1 && len(cs) >= 1:
-		lq, lk = xs[0], cs[0]
-	}
-	h := a.Heads
-	hkv := a.KVHeads
-	if hkv == 0 {
-		hkv = h
-	}
-	g := max(h/max(hkv, 1), 1)
-	dh := a.Q.W.Shape()[0] / max(h, 1)
-
-	q := splitHeads(e, a.Q.Forward(e, x), b, lq, h, dh)
-	k := splitHeads(e, a.K.Forward(e, ctx), b, lk, hkv, dh)
-	v := splitHeads(e, a.V.Forward(e, ctx), b, lk, hkv, dh)
-	if a.RopeBase != 0 {
-		qPos, kPos = positionsOr(qPos, lq), positionsOr(kPos, lk)
-		qc, qs := RotaryTables(qPos, dh, a.RopeBase)
-		kc, ks := qc, qs
-		if !slices.Equal(qPos, kPos) {
-			kc, ks = RotaryTables(kPos, dh, a.RopeBase)
-		}
-		q = ApplyRotary(e, q, e.Const(qc), e.Const(qs))
-		k = ApplyRotary(e, k, e.Const(kc), e.Const(ks))
-	}
+	p := a.project(e, x, ctx, qPos, kPos)
 	// The g query heads sharing a key/value head are adjacent, so
 	// (B*H, Lq, dh) -> (B*KVHeads, g*Lq, dh) groups them without repeating
 	// k and v.
-	q = e.Reshape(q, b*hkv, g*lq, dh)
-	o := ScaledDotProductAttention(e, q, k, v, groupBias(e, bias, b, hkv, g, lq, lk), float32(1/math.Sqrt(float64(dh))))
-	o = e.Reshape(o, b, h, lq, dh)
+	q := e.Reshape(p.q, p.b*p.hkv, p.g*p.lq, p.dh)
+	o := ScaledDotProductAttention(e, q, p.k, p.v, groupBias(e, bias, p.b, p.hkv, p.g, p.lq, p.lk), p.scale())
+	return a.merge(e, p, e.Reshape(o, p.b*a.Heads, p.lq, p.dh))
+}
+
+// ForwardLocal is block-local self-attention at a cost linear in L: x is
+// (L, D) or (B, L, D), cut into consecutive blocks of block tokens (the last
+// may be shorter); a query in block i sees the keys of blocks i-w..i+w.
+// It equals Forward with the bias BlockLocalBias(UniformBlocks(L, block), w)
+// but computes only the unmasked (query block, key window) products, one
+// attention per block. positions are those of Forward. The result has x's
+// shape.
+func (a *Attention) ForwardLocal(e Exec, x V, positions []int, block, w int) V {
+	p := a.project(e, x, x, positions, positions)
+	block, w = max(block, 1), max(w, 0)
+	var outs []V
+	for qs := 0; qs < p.lq; qs += block {
+		qe := min(qs+block, p.lq)
+		ks, ke := max(qs-w*block, 0), min(qe+w*block, p.lk)
+		q := e.Reshape(e.Slice(p.q, 1, qs, qe), p.b*p.hkv, p.g*(qe-qs), p.dh)
+		k, v := e.Slice(p.k, 1, ks, ke), e.Slice(p.v, 1, ks, ke)
+		o := ScaledDotProductAttention(e, q, k, v, nil, p.scale())
+		outs = append(outs, e.Reshape(o, p.b*a.Heads, qe-qs, p.dh))
+	}
+	if len(outs) == 0 {
+		// An empty sequence: let the executor record the shape error.
+		return e.Reshape(x, 0)
+	}
+	return a.merge(e, p, e.Concat(1, outs...))
+}
+
+// projected holds the heads of an attention call: q (B*Heads, Lq, dh), k
+// and v (B*KVHeads, Lk, dh), rotary positions applied.
+type projected struct {
+	q, k, v               V
+	b, lq, lk, hkv, g, dh int
+	batched               bool
+}
+
+func (p *projected) scale() float32 { return float32(1 / math.Sqrt(float64(p.dh))) }
+
+// project computes the q, k, v heads of queries x and context ctx.
+func (a *Attention) project(e Exec, x, ctx V, qPos, kPos []int) *projected {
+	xs, cs := x.Shape(), ctx.Shape()
+	p := &projected{batched: len(xs) == 3}
+	switch {
+	case p.batched && len(cs) == 3:
+		p.b, p.lq, p.lk = xs[0], xs[1], cs[1]
+	case len(xs) >= 1 && len(cs) >= 1:
+		p.b, p.lq, p.lk = 1, xs[0], cs[0]
+	}
+	h := a.Heads
+	p.hkv = a.KVHeads
+	if p.hkv == 0 {
+		p.hkv = h
+	}
+	p.g = max(h/max(p.hkv, 1), 1)
+	p.dh = a.Q.W.Shape()[0] / max(h, 1)
+
+	p.q = splitHeads(e, a.Q.Forward(e, x), p.b, p.lq, h, p.dh)
+	p.k = splitHeads(e, a.K.Forward(e, ctx), p.b, p.lk, p.hkv, p.dh)
+	p.v = splitHeads(e, a.V.Forward(e, ctx), p.b, p.lk, p.hkv, p.dh)
+	if a.RopeBase != 0 {
+		qPos, kPos = positionsOr(qPos, p.lq), positionsOr(kPos, p.lk)
+		qc, qs := RotaryTables(qPos, p.dh, a.RopeBase)
+		kc, ks := qc, qs
+		if !slices.Equal(qPos, kPos) {
+			kc, ks = RotaryTables(kPos, p.dh, a.RopeBase)
+		}
+		p.q = ApplyRotary(e, p.q, e.Const(qc), e.Const(qs))
+		p.k = ApplyRotary(e, p.k, e.Const(kc), e.Const(ks))
+	}
+	return p
+}
+
+// merge turns attention outputs (B*Heads, Lq, dh) back into tokens and
+// applies the output projection: (Lq, D) or (B, Lq, D).
+func (a *Attention) merge(e Exec, p *projected, o V) V {
+	h := a.Heads
+	o = e.Reshape(o, p.b, h, p.lq, p.dh)
 	o = e.Transpose(o, 0, 2, 1, 3)
-	if batched {
-		o = e.Reshape(o, b, lq, h*dh)
+	if p.batched {
+		o = e.Reshape(o, p.b, p.lq, h*p.dh)
 	} else {
-		o = e.Reshape(o, lq, h*dh)
+		o = e.Reshape(o, p.lq, h*p.dh)
 	}
 	return a.O.Forward(e, o)
 }

@@ -161,6 +161,18 @@ func TestAttentionProperties(t *testing.T) {
 			t.Errorf("(-MHA +GQA):\n%s", diff)
 		}
 	})
+	t.Run("local equals block-local bias", func(t *testing.T) {
+		x7 := randDense(rng, 2, 7, 8)
+		for _, bw := range [][2]int{{2, 0}, {2, 1}, {3, 1}, {7, 0}} {
+			want := run(t, func(e nn.Exec) nn.V {
+				return a.Forward(e, e.Const(x7), nil, e.Const(nn.BlockLocalBias(nn.UniformBlocks(7, bw[0]), bw[1])))
+			})
+			got := run(t, func(e nn.Exec) nn.V { return a.ForwardLocal(e, e.Const(x7), nil, bw[0], bw[1]) })
+			if diff := cmp.Diff(want, got, opt); diff != "" {
+				t.Errorf("block %d, w %d (-biased +local):\n%s", bw[0], bw[1], diff)
+			}
+		}
+	})
 	t.Run("batched equals one sequence at a time", func(t *testing.T) {
 		xb := randDense(rng, 2, 5, 8)
 		got := run(t, func(e nn.Exec) nn.V { return a.Forward(e, e.Const(xb), nil, e.Const(causal)) })

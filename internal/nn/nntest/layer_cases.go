@@ -227,6 +227,23 @@ func LayerCases() []Case {
 				return a.Forward(e, e.Param(x), pos, b)
 			}})
 	}
+	for _, tc := range []struct {
+		name      string
+		in        []int
+		heads, kv int
+		block, w  int
+		rope      float64
+	}{
+		{"AttentionLocal/w=1", []int{7, 8}, 2, 2, 2, 1, 0},
+		{"AttentionLocal/gqa-rope-batched", []int{2, 6, 8}, 4, 2, 3, 0, 10000},
+	} {
+		g := newGen(tc.name)
+		a := nn.NewAttention(g.rng, 8, tc.heads, tc.kv, true, tc.rope)
+		x := g.normal(tc.in...)
+		block, w := tc.block, tc.w
+		add(Case{Name: tc.name, Params: append([]*tensor.Dense{x}, attentionParams(a)...), Tol: tolLayerDeep,
+			Build: func(e nn.Exec) nn.V { return a.ForwardLocal(e, e.Param(x), nil, block, w) }})
+	}
 	{
 		g := newGen("Attention/cross")
 		a := nn.NewAttention(g.rng, 8, 2, 2, true, 0)
