@@ -172,7 +172,7 @@ func warpAffine(seed Mask, a affine) Mask {
 func gradients(im image) (gx, gy image) {
 	gx = image{w: im.w, h: im.h, px: make([]float32, len(im.px))}
 	gy = image{w: im.w, h: im.h, px: make([]float32, len(im.px))}
-	parallelRows(im.h, func(y0, y1 int) {
+	parallelRows(im.h, im.w, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
 			u, d := max(y-1, 0), min(y+1, im.h-1)
 			for x := range im.w {
@@ -187,29 +187,85 @@ func gradients(im image) (gx, gy image) {
 	return gx, gy
 }
 
-// refineMotion aligns the pixels of m in prev with next directly: it looks
-// for the affine map a minimising sum_{x in m} rho(|next(a(x)) - prev(x)|^2)
-// by Gauss-Newton from init (the fit to the dense flow), with Cauchy
-// weights (scale 0.1 in colour) so that occluded or changed pixels count
-// little and a small ridge on the linear part. gx, gy are next's
-// gradients. The map returned is the refined one, or init when the
-// iterations fail.
-func refineMotion(prev, next, gx, gy image, m Mask, init affine) affine {
+// dilate returns m grown by r pixels (square neighbourhood). Direct
+// alignment uses the mask with a ring of its surroundings: inside a flat
+// object every contraction of the mask matches perfectly, the contrast
+// across its border is what pins the motion down.
+func dilate(m Mask, r int) Mask {
+	out := m.Clone()
+	for y := range m.h {
+		for x := range m.w {
+			if !m.At(x, y) {
+				continue
+			}
+			for dy := -r; dy <= r; dy++ {
+				for dx := -r; dx <= r; dx++ {
+					out.Set(x+dx, y+dy, true)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// alignLevel is one pyramid level of a frame pair for direct alignment:
+// the earlier frame, the later one and the later one's gradients.
+type alignLevel struct {
+	prev, next, gx, gy image
+}
+
+// maxAlignLevel is the coarsest pyramid level direct alignment starts at.
+const maxAlignLevel = 2
+
+// refineMotion aligns the pixels of m, grown by a 2-pixel ring (see
+// dilate), in the earlier frame with the later one directly: it looks for the affine map a minimising
+// sum_{x in m} rho(|next(a(x)) - prev(x)|^2) by Gauss-Newton from init,
+// coarse to fine over levels (finest first; level l holds every 2^l-th
+// pixel), with Cauchy weights (scale 0.1 in colour) so that occluded or
+// changed pixels count little, and a small ridge on the linear part. It
+// returns the map and its mean robust loss at the finest level (lower is
+// better), or init and +Inf when the mask is too small or the iterations
+// fail.
+func refineMotion(levels []alignLevel, m Mask, init affine) (affine, float64) {
+	m = dilate(m, 1)
+	a, loss := init, math.Inf(1)
+	for l := min(len(levels)-1, maxAlignLevel); l >= 0; l-- {
+		s := float64(int(1) << l)
+		scaled := a
+		scaled[2], scaled[5] = a[2]/s, a[5]/s
+		got, lv, ok := alignAt(levels[l], m, 1<<l, scaled)
+		if !ok {
+			if l == 0 {
+				return init, math.Inf(1)
+			}
+			continue
+		}
+		got[2], got[5] = got[2]*s, got[5]*s
+		a, loss = got, lv
+	}
+	return a, loss
+}
+
+// alignAt runs the Gauss-Newton iterations of refineMotion on one level,
+// with the pixels of m on the level's grid (every step-th pixel), init in
+// the level's coordinates.
+func alignAt(lv alignLevel, m Mask, step int, init affine) (affine, float64, bool) {
 	type pt struct{ x, y float64 }
 	var pts []pt
 	var mx, my float64
-	for y := range m.h {
-		for x := range m.w {
-			if m.At(x, y) {
-				pts = append(pts, pt{float64(x), float64(y)})
-				mx += float64(x)
-				my += float64(y)
+	for y := 0; y < m.h; y += step {
+		for x := 0; x < m.w; x += step {
+			if m.At(x, y) && x/step < lv.prev.w && y/step < lv.prev.h {
+				pts = append(pts, pt{float64(x / step), float64(y / step)})
+				mx += float64(x / step)
+				my += float64(y / step)
 			}
 		}
 	}
 	if len(pts) < 6 {
-		return init
+		return init, 0, false
 	}
+	prev, next := lv.prev, lv.next
 	mx, my = mx/float64(len(pts)), my/float64(len(pts))
 	// Displacement model: u(x) = d0 dx + d1 dy + d2, v(x) = d3 dx + d4 dy + d5
 	// with (dx, dy) = x - (mx, my).
@@ -218,20 +274,23 @@ func refineMotion(prev, next, gx, gy image, m Mask, init affine) affine {
 		init[3], init[4] - 1, init[3]*mx + (init[4]-1)*my + init[5],
 	}
 	var in, gxs, gys [3]float32
-	for range 10 {
+	var loss float64
+	for iter := 0; ; iter++ {
 		var n [6][6]float64
 		var b [6]float64
 		var sw float64
+		loss = 0
 		for _, p := range pts {
 			dx, dy := p.x-mx, p.y-my
 			qx := p.x + d[0]*dx + d[1]*dy + d[2]
 			qy := p.y + d[3]*dx + d[4]*dy + d[5]
 			if qx < 0 || qy < 0 || qx > float64(next.w-1) || qy > float64(next.h-1) {
+				loss++
 				continue
 			}
 			sample3(next, float32(qx), float32(qy), &in)
-			sample3(gx, float32(qx), float32(qy), &gxs)
-			sample3(gy, float32(qx), float32(qy), &gys)
+			sample3(lv.gx, float32(qx), float32(qy), &gxs)
+			sample3(lv.gy, float32(qx), float32(qy), &gys)
 			i := (int(p.y)*prev.w + int(p.x)) * 3
 			var r2 float64
 			var r [3]float64
@@ -240,6 +299,7 @@ func refineMotion(prev, next, gx, gy image, m Mask, init affine) affine {
 				r2 += r[c] * r[c]
 			}
 			w := 1 / (1 + r2/0.01)
+			loss += r2 / (0.01 + r2)
 			sw += w
 			for c := range 3 {
 				ex, ey := float64(gxs[c]), float64(gys[c])
@@ -252,8 +312,12 @@ func refineMotion(prev, next, gx, gy image, m Mask, init affine) affine {
 				}
 			}
 		}
+		loss /= float64(len(pts))
 		if sw == 0 {
-			return init
+			return init, 0, false
+		}
+		if iter == 10 {
+			break
 		}
 		for a := range 6 {
 			for bb := range a {
@@ -266,12 +330,12 @@ func refineMotion(prev, next, gx, gy image, m Mask, init affine) affine {
 		}
 		step, ok := solve6(n, b)
 		if !ok {
-			return init
+			return init, 0, false
 		}
 		for k := range 6 {
 			d[k] += step[k]
 		}
-		if math.Abs(step[2]) < 1e-3 && math.Abs(step[5]) < 1e-3 {
+		if math.Abs(step[2]) < 1e-3 && math.Abs(step[5]) < 1e-3 && math.Abs(step[0]) < 1e-4 && math.Abs(step[4]) < 1e-4 {
 			break
 		}
 	}
@@ -281,10 +345,10 @@ func refineMotion(prev, next, gx, gy image, m Mask, init affine) affine {
 	}
 	for _, v := range a {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return init
+			return init, 0, false
 		}
 	}
-	return a
+	return a, loss, true
 }
 
 // solve6 solves the 6x6 system n z = b by Gaussian elimination with
@@ -319,4 +383,22 @@ func solve6(n [6][6]float64, b [6]float64) ([6]float64, bool) {
 		z[r] = s / n[r][r]
 	}
 	return z, true
+}
+
+// close reports whether a and b move every corner of m's box to within tol
+// pixels of each other.
+func close(a, b affine, m Mask, tol float64) bool {
+	box, ok := m.Box()
+	if !ok {
+		return false
+	}
+	for _, c := range [4][2]float64{{float64(box.X0), float64(box.Y0)}, {float64(box.X1), float64(box.Y0)},
+		{float64(box.X0), float64(box.Y1)}, {float64(box.X1), float64(box.Y1)}} {
+		ax, ay := a.apply(c[0], c[1])
+		bx, by := b.apply(c[0], c[1])
+		if math.Hypot(ax-bx, ay-by) > tol {
+			return false
+		}
+	}
+	return true
 }

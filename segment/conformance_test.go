@@ -2,18 +2,32 @@ package segment_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/videodit/videodit/segment"
 	"github.com/videodit/videodit/segment/segmenttest"
 )
 
-func TestProseParserConforms(t *testing.T) {
-	p, err := segment.NewProseParser()
-	if err != nil {
-		t.Fatal(err)
+// The tagger model takes a while to load (seconds under -race): the tests
+// share one parser.
+var shared struct {
+	once sync.Once
+	p    *segment.ProseParser
+	err  error
+}
+
+func testParser(t testing.TB) *segment.ProseParser {
+	t.Helper()
+	shared.once.Do(func() { shared.p, shared.err = segment.NewProseParser() })
+	if shared.err != nil {
+		t.Fatal(shared.err)
 	}
-	segmenttest.RunParser(t, p, nil)
+	return shared.p
+}
+
+func TestProseParserConforms(t *testing.T) {
+	segmenttest.RunParser(t, testParser(t), nil)
 }
 
 func TestFlowTrackerConforms(t *testing.T) {
@@ -28,7 +42,7 @@ func TestPipelineConforms(t *testing.T) {
 	opts := segment.DefaultOptions()
 	opts.MinSpan = 4
 	opts.ReseedIoU, opts.AreaDrift = 0, 0 // pure tracking after the seed
-	p, err := segment.New(nil, &segmenttest.FixedDetector{Masks: c.Masks}, nil, opts)
+	p, err := segment.New(testParser(t), &segmenttest.FixedDetector{Masks: c.Masks}, nil, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,9 +24,11 @@ func newField(w, h int) field {
 	return field{w: w, h: h, u: make([]float32, w*h), v: make([]float32, w*h)}
 }
 
-// parallelRows runs fn over the rows [0, h) split into one band per CPU.
-func parallelRows(h int, fn func(y0, y1 int)) {
-	n := min(runtime.GOMAXPROCS(0), h)
+// parallelRows runs fn over the rows [0, h) of rows of w pixels, split
+// into one band per CPU; small images run on the calling goroutine, where
+// starting goroutines would cost more than it saves.
+func parallelRows(h, w int, fn func(y0, y1 int)) {
+	n := min(runtime.GOMAXPROCS(0), h, h*w/8192)
 	if n <= 1 {
 		fn(0, h)
 		return
@@ -48,7 +50,7 @@ func parallelRows(h int, fn func(y0, y1 int)) {
 func blur3(im image) image {
 	tmp := make([]float32, len(im.px))
 	out := image{w: im.w, h: im.h, px: make([]float32, len(im.px))}
-	parallelRows(im.h, func(y0, y1 int) {
+	parallelRows(im.h, im.w, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
 			for x := 0; x < im.w; x++ {
 				l, r := max(x-1, 0), min(x+1, im.w-1)
@@ -58,7 +60,7 @@ func blur3(im image) image {
 			}
 		}
 	})
-	parallelRows(im.h, func(y0, y1 int) {
+	parallelRows(im.h, im.w, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
 			u, d := max(y-1, 0), min(y+1, im.h-1)
 			for x := 0; x < im.w; x++ {
@@ -118,7 +120,7 @@ func sample3(im image, x, y float32, dst *[3]float32) {
 func boxMean(planes [][]float32, w, h, r int) {
 	for _, p := range planes {
 		tmp := make([]float32, len(p))
-		parallelRows(h, func(y0, y1 int) {
+		parallelRows(h, w, func(y0, y1 int) {
 			for y := y0; y < y1; y++ {
 				row := p[y*w : (y+1)*w]
 				var s float32
@@ -137,7 +139,7 @@ func boxMean(planes [][]float32, w, h, r int) {
 				}
 			}
 		})
-		parallelRows(w, func(x0, x1 int) {
+		parallelRows(w, h, func(x0, x1 int) {
 			for x := x0; x < x1; x++ {
 				var s float32
 				for y := 0; y <= min(r, h-1); y++ {
@@ -202,7 +204,7 @@ func backwardFlow(prev, next []image, p flowParams) (field, []float32) {
 func upsample(f field, w, h int) field {
 	g := newField(w, h)
 	sx, sy := float32(f.w)/float32(w), float32(f.h)/float32(h)
-	parallelRows(h, func(y0, y1 int) {
+	parallelRows(h, w, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
 			for x := range w {
 				fx := min(max((float32(x)+0.5)*sx-0.5, 0), float32(f.w-1))
@@ -234,7 +236,7 @@ func lkLevel(prev, next image, f field, p flowParams) []float32 {
 	bx, by := make([]float32, n), make([]float32, n)
 	warped := image{w: w, h: h, px: make([]float32, n*3)}
 	for range p.iters {
-		parallelRows(h, func(y0, y1 int) {
+		parallelRows(h, w, func(y0, y1 int) {
 			var s [3]float32
 			for y := y0; y < y1; y++ {
 				for x := range w {
@@ -244,7 +246,7 @@ func lkLevel(prev, next image, f field, p flowParams) []float32 {
 				}
 			}
 		})
-		parallelRows(h, func(y0, y1 int) {
+		parallelRows(h, w, func(y0, y1 int) {
 			for y := y0; y < y1; y++ {
 				u, d := max(y-1, 0), min(y+1, h-1)
 				for x := range w {
@@ -267,7 +269,7 @@ func lkLevel(prev, next image, f field, p flowParams) []float32 {
 			}
 		})
 		boxMean([][]float32{gxx, gxy, gyy, bx, by}, w, h, p.radius)
-		parallelRows(h, func(y0, y1 int) {
+		parallelRows(h, w, func(y0, y1 int) {
 			for i := y0 * w; i < y1*w; i++ {
 				a, b, d := gxx[i]+p.lambda, gxy[i], gyy[i]+p.lambda
 				det := a*d - b*b

@@ -64,15 +64,20 @@ func (ft *FlowTracker) Track(ctx context.Context, frames *tensor.Dense, start in
 	p := ft.params()
 	out := make([][]Mask, len(seeds))
 	cur := make([]Mask, len(seeds))
-	from := make([]Mask, len(seeds))    // the mask each entity was last seeded with
-	moved := make([]affine, len(seeds)) // its motion since then
+	from := make([]Mask, len(seeds))       // the mask each entity was last seeded with
+	moved := make([]affine, len(seeds))    // its motion since then
+	last := make([]affine, len(seeds))     // its motion over the last frame
+	seedPyr := make([][]image, len(seeds)) // the frame it was seeded in
 	for i, s := range seeds {
 		out[i] = make([]Mask, 0, c.t-start)
 		out[i] = append(out[i], s.Clone())
-		cur[i], from[i], moved[i] = s, s, identity
+		cur[i], from[i], moved[i], last[i] = s, s, identity, identity
 	}
 	pyr := func(t int) []image { return pyramid(image{w: c.w, h: c.h, px: c.frame(t)}, p.levels, 8) }
 	prev := pyr(start)
+	for i := range seedPyr {
+		seedPyr[i] = prev
+	}
 	for t := start + 1; t < c.t; t++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("segment: tracking at frame %d: %w", t, err)
@@ -81,13 +86,36 @@ func (ft *FlowTracker) Track(ctx context.Context, frames *tensor.Dense, start in
 		// The backward estimator run from next to prev gives, at every
 		// pixel x of prev, the displacement to next: the forward flow.
 		g, conf := backwardFlow(next, prev, p)
-		gx, gy := gradients(next[0])
+		levels := make([]alignLevel, min(len(next), maxAlignLevel+1))
+		for l := range levels {
+			gx, gy := gradients(next[l])
+			levels[l] = alignLevel{prev: prev[l], next: next[l], gx: gx, gy: gy}
+		}
 		for i := range cur {
 			if cur[i].Area() == 0 {
 				continue
 			}
-			step := refineMotion(prev[0], next[0], gx, gy, cur[i], fitMotion(cur[i], g, conf))
-			moved[i] = moved[i].then(step)
+			// Two starting points: the fit to the dense flow, and the
+			// last frame's motion (constant velocity); the better
+			// alignment wins.
+			step, loss := refineMotion(levels, cur[i], fitMotion(cur[i], g, conf))
+			if s2, l2 := refineMotion(levels, cur[i], last[i]); l2 < loss {
+				step = s2
+			}
+			last[i] = step
+			pred := moved[i].then(step)
+			// Drift correction: align the seed's own pixels, as they
+			// looked in the seed frame, with this frame; keep the
+			// correction when it is small (the seed's appearance still
+			// holds), else the frame-to-frame estimate.
+			fromSeed := make([]alignLevel, len(levels))
+			for l, lv := range levels {
+				fromSeed[l] = alignLevel{prev: seedPyr[i][l], next: lv.next, gx: lv.gx, gy: lv.gy}
+			}
+			if corr, _ := refineMotion(fromSeed, from[i], pred); close(corr, pred, from[i], 2) {
+				pred = corr
+			}
+			moved[i] = pred
 			cur[i] = warpAffine(from[i], moved[i])
 		}
 		fixed, err := applyReseed(reseed, t, cur, c)
@@ -96,7 +124,7 @@ func (ft *FlowTracker) Track(ctx context.Context, frames *tensor.Dense, start in
 		}
 		for i, m := range fixed {
 			if !m.Equal(cur[i]) {
-				from[i], moved[i] = m.Clone(), identity
+				from[i], moved[i], last[i], seedPyr[i] = m.Clone(), identity, identity, next
 			}
 			cur[i] = m
 			out[i] = append(out[i], m.Clone())

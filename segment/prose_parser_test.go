@@ -3,10 +3,28 @@ package segment
 import (
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
+
+// The tagger model takes a while to load (seconds under -race): the tests
+// share one parser, which also exercises its concurrent use.
+var shared struct {
+	once sync.Once
+	p    *ProseParser
+	err  error
+}
+
+func testParser(t testing.TB) *ProseParser {
+	t.Helper()
+	shared.once.Do(func() { shared.p, shared.err = NewProseParser() })
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.p
+}
 
 // texts lists the Text of each phrase.
 func texts(ps []Phrase) []string {
@@ -74,10 +92,7 @@ var parserQueries = []struct {
 }
 
 func TestProseParserQueries(t *testing.T) {
-	p, err := NewProseParser()
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testParser(t)
 	for _, tt := range parserQueries {
 		got, err := p.Parse(tt.query)
 		if err != nil {
@@ -91,10 +106,7 @@ func TestProseParserQueries(t *testing.T) {
 }
 
 func TestProseParserHeads(t *testing.T) {
-	p, err := NewProseParser()
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testParser(t)
 	got, err := p.Parse("the man in the red shirts throws two large blue balls")
 	if err != nil {
 		t.Fatal(err)
@@ -106,10 +118,7 @@ func TestProseParserHeads(t *testing.T) {
 }
 
 func TestProseParserBadInput(t *testing.T) {
-	p, err := NewProseParser()
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := testParser(t)
 	for _, q := range []string{"", "  ", "\n\t"} {
 		if _, err := p.Parse(q); !errors.Is(err, ErrEmptyQuery) {
 			t.Errorf("Parse(%q) error = %v, want ErrEmptyQuery", q, err)
@@ -144,10 +153,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add("'s 's 's")
 	f.Add("\xff\xfe a \x00 ball")
-	p, err := NewProseParser()
-	if err != nil {
-		f.Fatal(err)
-	}
+	p := testParser(f)
 	f.Fuzz(func(t *testing.T, q string) {
 		got, err := p.Parse(q)
 		if err != nil {
