@@ -65,8 +65,10 @@ func (g *Graph) binary(kind gBinKind, a, b *gnode) *gnode {
 		out := gZeros(full)
 		o, xs, ys := gData(out), gData(in[0]), gData(in[1])
 		if full.Eq(part) {
-			gBinRow(kind, o, xs, ys, 1)
-			return out, nil
+			err := gParallel(len(o), len(o), func(lo, hi int) {
+				gBinRow(kind, o[lo:hi], xs[lo:hi], ys[lo:hi], 1)
+			})
+			return out, err
 		}
 		gBcastRows(full, part, func(off, poff, n, ps int) {
 			end := poff + 1
@@ -261,21 +263,25 @@ func (g *Graph) unaryOp(kind gUnaryKind, a V) (ret V) {
 	x := ns[0]
 	k := func(in []*tensor.Dense) (*tensor.Dense, error) {
 		out := gZeros(in[0].Shape())
-		o := gData(out)
-		for i, v := range gData(in[0]) {
-			o[i] = gUnaryF(kind, v)
-		}
-		return out, nil
+		o, xs := gData(out), gData(in[0])
+		err := gParallel(len(o), len(o), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				o[i] = gUnaryF(kind, xs[i])
+			}
+		})
+		return out, err
 	}
 	var self *gnode
 	back := func(gout *gnode, _ []bool) []*gnode {
 		gk := func(in []*tensor.Dense) (*tensor.Dense, error) {
 			out := gZeros(in[0].Shape())
 			o, xs, ys, gs := gData(out), gData(in[0]), gData(in[1]), gData(in[2])
-			for i := range o {
-				o[i] = gs[i] * gUnaryD(kind, xs[i], ys[i])
-			}
-			return out, nil
+			err := gParallel(len(o), len(o), func(lo, hi int) {
+				for i := lo; i < hi; i++ {
+					o[i] = gs[i] * gUnaryD(kind, xs[i], ys[i])
+				}
+			})
+			return out, err
 		}
 		return []*gnode{g.apply(name+"Grad", x.shape, gk, nil, x, self, gout)}
 	}

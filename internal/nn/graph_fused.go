@@ -99,32 +99,34 @@ func (g *Graph) scaledSoftmax(x, bias *gnode, scale float32) *gnode {
 		if len(in) == 2 {
 			bs = gData(in[1])
 		}
-		z := make([]float64, d)
-		for r := 0; r < rows; r++ {
-			row, dst := xs[r*d:(r+1)*d], o[r*d:(r+1)*d]
-			m := math.Inf(-1)
-			for i, v := range row {
-				zi := sc * float64(v)
-				if bs != nil {
-					zi += float64(bs[(r%brows)*d+i])
+		err := gParallel(rows, rows*d, func(lo, hi int) {
+			z := make([]float64, d)
+			for r := lo; r < hi; r++ {
+				row, dst := xs[r*d:(r+1)*d], o[r*d:(r+1)*d]
+				m := math.Inf(-1)
+				for i, v := range row {
+					zi := sc * float64(v)
+					if bs != nil {
+						zi += float64(bs[(r%brows)*d+i])
+					}
+					z[i] = zi
+					if zi > m {
+						m = zi
+					}
 				}
-				z[i] = zi
-				if zi > m {
-					m = zi
+				var sum float64
+				for i, zi := range z {
+					e := math.Exp(zi - m)
+					z[i] = e
+					sum += e
+				}
+				inv := 1 / sum
+				for i, e := range z {
+					dst[i] = float32(e * inv)
 				}
 			}
-			var sum float64
-			for i, zi := range z {
-				e := math.Exp(zi - m)
-				z[i] = e
-				sum += e
-			}
-			inv := 1 / sum
-			for i, e := range z {
-				dst[i] = float32(e * inv)
-			}
-		}
-		return out, nil
+		})
+		return out, err
 	}
 	var self *gnode
 	// grad adds the node c * y * (gout - sum(gout*y)).
@@ -132,17 +134,19 @@ func (g *Graph) scaledSoftmax(x, bias *gnode, scale float32) *gnode {
 		gk := func(in []*tensor.Dense) (*tensor.Dense, error) {
 			out := gZeros(in[0].Shape())
 			o, ys, gs := gData(out), gData(in[0]), gData(in[1])
-			for r := 0; r < rows; r++ {
-				y, gr, dst := ys[r*d:(r+1)*d], gs[r*d:(r+1)*d], o[r*d:(r+1)*d]
-				var dot float64
-				for i, v := range y {
-					dot += float64(v) * float64(gr[i])
+			err := gParallel(rows, rows*d, func(lo, hi int) {
+				for r := lo; r < hi; r++ {
+					y, gr, dst := ys[r*d:(r+1)*d], gs[r*d:(r+1)*d], o[r*d:(r+1)*d]
+					var dot float64
+					for i, v := range y {
+						dot += float64(v) * float64(gr[i])
+					}
+					for i, v := range y {
+						dst[i] = float32(c * float64(v) * (float64(gr[i]) - dot))
+					}
 				}
-				for i, v := range y {
-					dst[i] = float32(c * float64(v) * (float64(gr[i]) - dot))
-				}
-			}
-			return out, nil
+			})
+			return out, err
 		}
 		return g.apply("SoftmaxGrad", x.shape, gk, nil, self, gout)
 	}
@@ -234,18 +238,20 @@ func (g *Graph) LayerNorm(a, gamma, beta V, eps float32) (ret V) {
 		if len(in) == 3 {
 			bs = gData(in[2])
 		}
-		for r := 0; r < rows; r++ {
-			row, dst := xs[r*d:(r+1)*d], o[r*d:(r+1)*d]
-			mu, rs := stats(row)
-			for i, v := range row {
-				y := (float64(v) - mu) * rs * float64(gs[i])
-				if bs != nil {
-					y += float64(bs[i])
+		err := gParallel(rows, rows*d, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				row, dst := xs[r*d:(r+1)*d], o[r*d:(r+1)*d]
+				mu, rs := stats(row)
+				for i, v := range row {
+					y := (float64(v) - mu) * rs * float64(gs[i])
+					if bs != nil {
+						y += float64(bs[i])
+					}
+					dst[i] = float32(y)
 				}
-				dst[i] = float32(y)
 			}
-		}
-		return out, nil
+		})
+		return out, err
 	}
 	back := func(gout *gnode, need []bool) []*gnode {
 		grads := make([]*gnode, len(in))
@@ -253,24 +259,26 @@ func (g *Graph) LayerNorm(a, gamma, beta V, eps float32) (ret V) {
 			gk := func(in []*tensor.Dense) (*tensor.Dense, error) {
 				out := gZeros(in[0].Shape())
 				o, xs, gms, gs := gData(out), gData(in[0]), gData(in[1]), gData(in[2])
-				for r := 0; r < rows; r++ {
-					row, gr, dst := xs[r*d:(r+1)*d], gs[r*d:(r+1)*d], o[r*d:(r+1)*d]
-					mu, rs := stats(row)
-					var mg, mgx float64
-					for i, v := range row {
-						gh := float64(gr[i]) * float64(gms[i])
-						mg += gh
-						mgx += gh * (float64(v) - mu) * rs
+				err := gParallel(rows, rows*d, func(lo, hi int) {
+					for r := lo; r < hi; r++ {
+						row, gr, dst := xs[r*d:(r+1)*d], gs[r*d:(r+1)*d], o[r*d:(r+1)*d]
+						mu, rs := stats(row)
+						var mg, mgx float64
+						for i, v := range row {
+							gh := float64(gr[i]) * float64(gms[i])
+							mg += gh
+							mgx += gh * (float64(v) - mu) * rs
+						}
+						mg /= float64(d)
+						mgx /= float64(d)
+						for i, v := range row {
+							gh := float64(gr[i]) * float64(gms[i])
+							xh := (float64(v) - mu) * rs
+							dst[i] = float32(rs * (gh - mg - xh*mgx))
+						}
 					}
-					mg /= float64(d)
-					mgx /= float64(d)
-					for i, v := range row {
-						gh := float64(gr[i]) * float64(gms[i])
-						xh := (float64(v) - mu) * rs
-						dst[i] = float32(rs * (gh - mg - xh*mgx))
-					}
-				}
-				return out, nil
+				})
+				return out, err
 			}
 			grads[0] = g.apply("LayerNormGradX", x.shape, gk, nil, x, gm, gout)
 		}
@@ -349,14 +357,16 @@ func (g *Graph) RMSNorm(a, gamma V, eps float32) (ret V) {
 	k := func(in []*tensor.Dense) (*tensor.Dense, error) {
 		out := gZeros(in[0].Shape())
 		o, xs, gs := gData(out), gData(in[0]), gData(in[1])
-		for r := 0; r < rows; r++ {
-			row, dst := xs[r*d:(r+1)*d], o[r*d:(r+1)*d]
-			rs := rstd(row)
-			for i, v := range row {
-				dst[i] = float32(float64(v) * rs * float64(gs[i]))
+		err := gParallel(rows, rows*d, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				row, dst := xs[r*d:(r+1)*d], o[r*d:(r+1)*d]
+				rs := rstd(row)
+				for i, v := range row {
+					dst[i] = float32(float64(v) * rs * float64(gs[i]))
+				}
 			}
-		}
-		return out, nil
+		})
+		return out, err
 	}
 	back := func(gout *gnode, need []bool) []*gnode {
 		grads := make([]*gnode, 2)
@@ -364,19 +374,21 @@ func (g *Graph) RMSNorm(a, gamma V, eps float32) (ret V) {
 			gk := func(in []*tensor.Dense) (*tensor.Dense, error) {
 				out := gZeros(in[0].Shape())
 				o, xs, gms, gs := gData(out), gData(in[0]), gData(in[1]), gData(in[2])
-				for r := 0; r < rows; r++ {
-					row, gr, dst := xs[r*d:(r+1)*d], gs[r*d:(r+1)*d], o[r*d:(r+1)*d]
-					rs := rstd(row)
-					var m float64
-					for i, v := range row {
-						m += float64(gr[i]) * float64(gms[i]) * float64(v)
+				err := gParallel(rows, rows*d, func(lo, hi int) {
+					for r := lo; r < hi; r++ {
+						row, gr, dst := xs[r*d:(r+1)*d], gs[r*d:(r+1)*d], o[r*d:(r+1)*d]
+						rs := rstd(row)
+						var m float64
+						for i, v := range row {
+							m += float64(gr[i]) * float64(gms[i]) * float64(v)
+						}
+						m /= float64(d)
+						for i, v := range row {
+							dst[i] = float32(rs*float64(gr[i])*float64(gms[i]) - float64(v)*rs*rs*rs*m)
+						}
 					}
-					m /= float64(d)
-					for i, v := range row {
-						dst[i] = float32(rs*float64(gr[i])*float64(gms[i]) - float64(v)*rs*rs*rs*m)
-					}
-				}
-				return out, nil
+				})
+				return out, err
 			}
 			grads[0] = g.apply("RMSNormGradX", x.shape, gk, nil, x, gm, gout)
 		}
