@@ -385,9 +385,9 @@ func solve6(n [6][6]float64, b [6]float64) ([6]float64, bool) {
 	return z, true
 }
 
-// close reports whether a and b move every corner of m's box to within tol
+// agreeWithin reports whether a and b move every corner of m's box to within tol
 // pixels of each other.
-func close(a, b affine, m Mask, tol float64) bool {
+func agreeWithin(a, b affine, m Mask, tol float64) bool {
 	box, ok := m.Box()
 	if !ok {
 		return false

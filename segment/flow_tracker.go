@@ -112,7 +112,7 @@ func (ft *FlowTracker) Track(ctx context.Context, frames *tensor.Dense, start in
 			for l, lv := range levels {
 				fromSeed[l] = alignLevel{prev: seedPyr[i][l], next: lv.next, gx: lv.gx, gy: lv.gy}
 			}
-			if corr, _ := refineMotion(fromSeed, from[i], pred); close(corr, pred, from[i], 2) {
+			if corr, _ := refineMotion(fromSeed, from[i], pred); agreeWithin(corr, pred, from[i], 2) {
 				pred = corr
 			}
 			moved[i] = pred
