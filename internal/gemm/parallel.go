@@ -37,9 +37,14 @@ func parallel(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 			if !transA {
 				as = a[i0*lda:]
 			}
-			wg.Go(func() {
+			slab := func() {
 				serial(transA, transB, rows, n, k, alpha, as, lda, b, ldb, beta, c[i0*ldc:], ldc)
-			})
+			}
+			if i0+step >= m {
+				slab() // the last slab runs on the calling goroutine
+				break
+			}
+			wg.Go(slab)
 		}
 	} else {
 		step := roundUp((n+parts-1)/parts, nr)
@@ -49,9 +54,14 @@ func parallel(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 			if transB {
 				bs = b[j0*ldb:]
 			}
-			wg.Go(func() {
+			slab := func() {
 				serial(transA, transB, m, cols, k, alpha, a, lda, bs, ldb, beta, c[j0:], ldc)
-			})
+			}
+			if j0+step >= n {
+				slab() // the last slab runs on the calling goroutine
+				break
+			}
+			wg.Go(slab)
 		}
 	}
 	wg.Wait()
