@@ -7,12 +7,14 @@ import (
 
 // background is a textured, slowly changing backdrop in world coordinates:
 // two coarse value-noise fields cross-fade over a period of 20-40 s, a fine
-// noise field adds grain, and the muted base colour drifts in hue.
+// noise field adds grain, and the muted base colour drifts in hue. The
+// brightness factor at world point (x, y+0.5) with cross-fade weight w is
+// p + w*q, tabulated at integer x and interpolated linearly in x between
+// them (the camera pans by fractions of a pixel).
 type background struct {
-	x0, cell, fine     float64 // world x of grid column 0; cell sizes in pixels
-	cols, rows         int     // coarse grid
-	fcols, frows       int     // fine grid
-	a, b, grain        []float64
+	x0                 float64 // world x of column 0
+	cols, rows         int     // of p and q
+	p, q               []float32
 	hue, drift, sat    float64
 	val, period, hperi float64
 	fps                float64
@@ -20,20 +22,31 @@ type background struct {
 
 func newBackground(r *rand.Rand, cfg Config, xmin, xmax float64) *background {
 	minDim := float64(min(cfg.Width, cfg.Height))
-	bg := &background{x0: xmin, cell: uniform(r, 0.12, 0.25) * minDim, fine: uniform(r, 0.03, 0.06) * minDim,
-		hue: r.Float64(), drift: uniform(r, 0.03, 0.08), sat: uniform(r, 0.12, 0.3), val: uniform(r, 0.38, 0.52),
-		period: uniform(r, 20, 40), hperi: uniform(r, 30, 60), fps: cfg.FPS}
-	w := xmax - xmin
-	bg.cols, bg.rows = int(w/bg.cell)+3, int(float64(cfg.Height)/bg.cell)+3
-	bg.fcols, bg.frows = int(w/bg.fine)+3, int(float64(cfg.Height)/bg.fine)+3
-	fill := func(n int) []float64 {
+	cell, fine := uniform(r, 0.12, 0.25)*minDim, uniform(r, 0.03, 0.06)*minDim
+	bg := &background{x0: math.Floor(xmin), hue: r.Float64(), drift: uniform(r, 0.03, 0.08), sat: uniform(r, 0.12, 0.3),
+		val: uniform(r, 0.38, 0.52), period: uniform(r, 20, 40), hperi: uniform(r, 30, 60), fps: cfg.FPS}
+	w := xmax - bg.x0
+	cols, rows := int(w/cell)+3, int(float64(cfg.Height)/cell)+3
+	fcols, frows := int(w/fine)+3, int(float64(cfg.Height)/fine)+3
+	grid := func(n int) []float64 {
 		v := make([]float64, n)
 		for i := range v {
 			v[i] = r.Float64()
 		}
 		return v
 	}
-	bg.a, bg.b, bg.grain = fill(bg.cols*bg.rows), fill(bg.cols*bg.rows), fill(bg.fcols*bg.frows)
+	a, b, g := grid(cols*rows), grid(cols*rows), grid(fcols*frows)
+	bg.cols, bg.rows = int(math.Ceil(w))+2, cfg.Height
+	bg.p, bg.q = make([]float32, bg.cols*bg.rows), make([]float32, bg.cols*bg.rows)
+	for y := range bg.rows {
+		for x := range bg.cols {
+			fx, fy := float64(x), float64(y)+0.5
+			na, nb := noise(a, cols, rows, cell, fx, fy), noise(b, cols, rows, cell, fx, fy)
+			i := y*bg.cols + x
+			bg.p[i] = float32(0.6 + 0.6*na + 0.2*(noise(g, fcols, frows, fine, fx, fy)-0.5))
+			bg.q[i] = float32(0.6 * (nb - na))
+		}
+	}
 	return bg
 }
 
@@ -56,14 +69,6 @@ func (bg *background) base(t int) ([3]float64, float64) {
 	w := 0.5 + 0.5*math.Sin(2*math.Pi*s/bg.period)
 	h := bg.hue + bg.drift*math.Sin(2*math.Pi*s/bg.hperi)
 	return hsv(h-math.Floor(h), bg.sat, bg.val), w
-}
-
-// at returns the brightness factor at world point (x, y) for cross-fade w.
-func (bg *background) at(x, y, w float64) float64 {
-	x -= bg.x0
-	c := (1-w)*noise(bg.a, bg.cols, bg.rows, bg.cell, x, y) + w*noise(bg.b, bg.cols, bg.rows, bg.cell, x, y)
-	f := noise(bg.grain, bg.fcols, bg.frows, bg.fine, x, y)
-	return 0.6 + 0.6*c + 0.2*(f-0.5)
 }
 
 // hsv converts hue, saturation and value in [0,1] to RGB in [0,1].

@@ -93,22 +93,39 @@ func (v *Video) RGB(t int, dst []byte) error {
 	cx := m.CameraX[t]
 	ras.draw(v.states[t], cx)
 	base, w := v.bg.base(t)
+	pos := 0.5 + cx - v.bg.x0
+	k0 := int(math.Floor(pos))
+	f, wf := float32(pos-float64(k0)), float32(w)
+	var ents [][3]uint8
+	for _, st := range v.states[t] {
+		ents = append(ents, [3]uint8{to8(st.rgb[0]), to8(st.rgb[1]), to8(st.rgb[2])})
+	}
 	for y := range m.Height {
+		p, q := v.bg.p[y*v.bg.cols:(y+1)*v.bg.cols], v.bg.q[y*v.bg.cols:(y+1)*v.bg.cols]
 		for x := range m.Width {
 			i := y*m.Width + x
-			var c [3]float64
 			if e := ras.owner[i]; e >= 0 {
-				c = v.states[t][e].rgb
-			} else {
-				f := v.bg.at(float64(x)+0.5+cx, float64(y)+0.5, w)
-				c = [3]float64{base[0] * f, base[1] * f, base[2] * f}
+				copy(dst[3*i:3*i+3], ents[e][:])
+				continue
 			}
-			for k := range 3 {
-				dst[3*i+k] = uint8(math.Round(255 * math.Max(0, math.Min(1, c[k]))))
-			}
+			k := k0 + x
+			a, b := p[k]+wf*q[k], p[k+1]+wf*q[k+1]
+			val := float64(a + f*(b-a))
+			dst[3*i], dst[3*i+1], dst[3*i+2] = to8(base[0]*val), to8(base[1]*val), to8(base[2]*val)
 		}
 	}
 	return nil
+}
+
+// to8 maps [0,1] to a byte, clamping.
+func to8(v float64) uint8 {
+	switch {
+	case v <= 0:
+		return 0
+	case v >= 1:
+		return 255
+	}
+	return uint8(v*255 + 0.5)
 }
 
 // Frame renders frame t as an image (alpha 255 everywhere).
