@@ -27,6 +27,10 @@ var ignoredHeads = map[string]bool{
 	"clip": true, "frame": true, "time": true, "moment": true, "way": true,
 	"beginning": true, "end": true, "start": true, "rest": true, "first": true,
 	"second": true, "last": true, "once": true, "twice": true,
+	// Views and manners rather than things ("in front of", "into view",
+	// "in motion", "in contact", "changes its colour").
+	"front": true, "view": true, "sight": true, "picture": true, "screen": true,
+	"place": true, "contact": true, "motion": true, "colour": true, "color": true,
 }
 
 // partitives are nouns that, followed by "of", only count or group the
@@ -60,6 +64,59 @@ func hasLetter(s string) bool {
 	return false
 }
 
+// colourWords are colour adjectives, which the tagger often reads as nouns
+// or verbs ("the purple/NNS square", "the large pink/VBP diamond").
+var colourWords = map[string]bool{
+	"red": true, "orange": true, "yellow": true, "green": true, "cyan": true,
+	"blue": true, "purple": true, "pink": true, "white": true, "black": true,
+	"gray": true, "grey": true, "brown": true, "violet": true, "magenta": true,
+	"gold": true, "silver": true, "beige": true, "navy": true, "teal": true,
+}
+
+// repairModifiers fixes the tagger's mistakes inside entity descriptions:
+// a colour word followed by a word of the same phrase is an adjective, and
+// a word tagged as a verb or adverb right after the adjectives that follow
+// a determiner is the phrase's noun ("the purple/JJ square/VBP" -> noun).
+func repairModifiers(toks []tagged) {
+	for i := 0; i+1 < len(toks); i++ {
+		if !colourWords[toks[i].word] {
+			continue
+		}
+		switch toks[i+1].tag {
+		case "DT", "IN", "TO", "CC", ".", ",", ":", "PRP", "PRP$", "WRB", "RB":
+			continue
+		}
+		toks[i].tag = "JJ"
+	}
+	for i := 2; i < len(toks); i++ {
+		t := toks[i].tag
+		if !(isVerb(t) || t == "RB") || !isAdjective(toks[i-1].tag) {
+			continue
+		}
+		j := i - 1
+		for j > 0 && isAdjective(toks[j].tag) {
+			j--
+		}
+		if isDeterminer(toks[j].tag) {
+			toks[i].tag = "NN"
+		}
+	}
+}
+
+// adjectiveHead reports whether toks[i] closes a run of at least two
+// adjectives opened by a determiner and is not a colour: the tagger's
+// reading of a noun such as "square" in "the red square stops".
+func adjectiveHead(toks []tagged, i int) bool {
+	if i < 2 || !isAdjective(toks[i].tag) || colourWords[toks[i].word] {
+		return false
+	}
+	j := i
+	for j > 0 && isAdjective(toks[j].tag) {
+		j--
+	}
+	return i-j >= 2 && isDeterminer(toks[j].tag)
+}
+
 // auxiliaries are verbs that only support another one ("when does the red
 // circle touch ...", "a person is sitting").
 var auxiliaries = map[string]bool{
@@ -69,38 +126,51 @@ var auxiliaries = map[string]bool{
 }
 
 // repairVerbs fixes the tagger's commonest mistakes on short queries, where
-// the main verb is read as a noun right after the subject noun:
+// a clause's verb is read as a noun right after its subject noun:
 //   - a noun followed by a particle is a verb ("person pick up a cup");
-//   - with no main verb in the query, a plural noun right after a noun is
-//     a verb in the third person ("the red square stops", "person drinks
-//     from a glass");
-//   - with only an auxiliary ("when does the square move to the left"), a
-//     singular noun right after a noun and followed by a determiner,
-//     pronoun, particle, preposition, "to" or the end is a bare verb.
+//   - a plural noun right after a noun (or after adjectives opened by a
+//     determiner, see adjectiveHead) and followed by neither a noun nor an auxiliary is a verb
+//     in the third person ("the red square stops", "the small cyan star
+//     passes in front of ...", "person drinks from a glass");
+//   - a singular noun right after a noun and before punctuation, a
+//     preposition, "to" or the end is a bare verb when its subject was
+//     coordinated ("the pink cross and the cyan cross touch") or the
+//     query has only auxiliary verbs ("when does the square move to the
+//     left").
+//
+// The price: a plural compound followed by a preposition ("coffee cups on
+// the table") loses its head.
 func repairVerbs(toks []tagged) {
 	for i := 0; i+1 < len(toks); i++ {
 		if isNoun(toks[i].tag) && toks[i+1].tag == "RP" {
 			toks[i].tag = "VB"
 		}
 	}
-	aux := false
-	for _, t := range toks {
-		if isVerb(t.tag) {
-			if !auxiliaries[t.word] {
-				return
-			}
-			aux = true
+	for i := 1; i < len(toks); i++ {
+		next, nextWord := "END", ""
+		if i+1 < len(toks) {
+			next, nextWord = toks[i+1].tag, toks[i+1].word
+		}
+		subject := isNoun(toks[i-1].tag) || adjectiveHead(toks, i-1)
+		if subject && toks[i].tag == "NNS" && !isNoun(next) && next != "POS" && !auxiliaries[nextWord] {
+			toks[i].tag = "VBZ"
 		}
 	}
+	onlyAux := true
+	for _, t := range toks {
+		if isVerb(t.tag) && !auxiliaries[t.word] {
+			onlyAux = false
+		}
+	}
+	coordinated := false // the current phrase follows "and" / "or"
 	for i := 1; i < len(toks); i++ {
+		switch {
+		case toks[i-1].tag == "CC":
+			coordinated = true
+		case !isNoun(toks[i-1].tag) && !isAdjective(toks[i-1].tag) && !isDeterminer(toks[i-1].tag):
+			coordinated = false
+		}
 		if !isNoun(toks[i-1].tag) || !isNoun(toks[i].tag) {
-			continue
-		}
-		if toks[i].tag == "NNS" {
-			toks[i].tag = "VBZ"
-			return
-		}
-		if !aux {
 			continue
 		}
 		next := "END"
@@ -108,9 +178,10 @@ func repairVerbs(toks []tagged) {
 			next = toks[i+1].tag
 		}
 		switch next {
-		case "END", ".", "DT", "PRP", "PRP$", "RP", "TO", "IN":
-			toks[i].tag = "VB"
-			return
+		case "END", ".", ",", ":", "IN", "TO", "RB":
+			if coordinated || onlyAux {
+				toks[i].tag = "VB"
+			}
 		}
 	}
 }
@@ -133,6 +204,7 @@ func chunk(toks []tagged) []Phrase {
 			toks[i].tag = "."
 		}
 	}
+	repairModifiers(toks)
 	repairVerbs(toks)
 
 	var (
@@ -158,7 +230,7 @@ func chunk(toks []tagged) []Phrase {
 			words = mods
 		}
 		mods, nouns, plural, opened = nil, nil, false, false
-		if head == "" || ignoredHeads[head] {
+		if head == "" || ignoredHeads[head] || (len(words) == 1 && colourWords[head]) {
 			return
 		}
 		p := Phrase{Text: strings.Join(words, " "), Head: head}

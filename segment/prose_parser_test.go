@@ -47,7 +47,7 @@ var parserQueries = []struct {
 	{"person turn a light on", []string{"person", "light"}},
 	{"a person is sitting at a desk", []string{"person", "desk"}},
 	{"person closes the laptop", []string{"person", "laptop"}},
-	{"a person takes a picture of the window", []string{"person", "picture", "window"}},
+	{"a person takes a picture of the window", []string{"person", "window"}},
 	{"the person puts it on the table", []string{"person", "table"}},
 	{"someone is laughing at the television", []string{"person", "television"}},
 	{"a person pick up a cup of coffee", []string{"person", "cup", "coffee"}},
