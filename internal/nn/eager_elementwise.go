@@ -16,7 +16,10 @@ const (
 	eagerDiv
 )
 
-var eagerBinNames = [...]string{"Add", "Sub", "Mul", "Div"}
+// String returns the operation's Exec method name.
+func (op eagerBinOp) String() string {
+	return [...]string{"Add", "Sub", "Mul", "Div"}[op]
+}
 
 // Add returns a + b with the broadcasting rule of Exec: the result has a's
 // shape.
@@ -87,7 +90,7 @@ func eagerPlanBroadcast(a, b tensor.Shape) (eagerBroadcast, bool) {
 }
 
 func (e *Eager) binary(op eagerBinOp, a, b V) V {
-	name := eagerBinNames[op]
+	name := op.String()
 	av, bv := e.arg(name, a), e.arg(name, b)
 	if av == nil || bv == nil {
 		return e.placeholder(eagerShapeOf(a))
@@ -200,22 +203,23 @@ func eagerBinScalar(op eagerBinOp, dst, a []float32, s float32) {
 	}
 }
 
-// Scale returns a * s.
+// Scale returns a * s (any shape, kept).
 func (e *Eager) Scale(a V, s float32) V {
 	return e.unary("Scale", a, func(dst, src []float32) { eagerBinScalar(eagerMul, dst, src, s) })
 }
 
-// AddScalar returns a + s.
+// AddScalar returns a + s (any shape, kept).
 func (e *Eager) AddScalar(a V, s float32) V {
 	return e.unary("AddScalar", a, func(dst, src []float32) { eagerBinScalar(eagerAdd, dst, src, s) })
 }
 
-// Exp returns e**a element-wise.
+// Exp returns e**a element-wise (any shape, kept).
 func (e *Eager) Exp(a V) V {
 	return e.unary("Exp", a, func(dst, src []float32) { eagerExpSlice(e.avx2, dst, src) })
 }
 
-// Log returns the natural logarithm element-wise (NaN below 0, -Inf at 0).
+// Log returns the natural logarithm element-wise (any shape, kept; NaN
+// below 0, -Inf at 0).
 func (e *Eager) Log(a V) V {
 	return e.unary("Log", a, func(dst, src []float32) {
 		dst = dst[:len(src)]
@@ -225,7 +229,8 @@ func (e *Eager) Log(a V) V {
 	})
 }
 
-// Sqrt returns the square root element-wise (NaN below 0).
+// Sqrt returns the square root element-wise (any shape, kept; NaN below
+// 0).
 func (e *Eager) Sqrt(a V) V {
 	return e.unary("Sqrt", a, func(dst, src []float32) {
 		dst = dst[:len(src)]
@@ -235,7 +240,7 @@ func (e *Eager) Sqrt(a V) V {
 	})
 }
 
-// Square returns a * a element-wise.
+// Square returns a * a element-wise (any shape, kept).
 func (e *Eager) Square(a V) V {
 	return e.unary("Square", a, func(dst, src []float32) {
 		dst = dst[:len(src)]
@@ -245,12 +250,12 @@ func (e *Eager) Square(a V) V {
 	})
 }
 
-// Tanh returns tanh a element-wise.
+// Tanh returns tanh a element-wise (any shape, kept).
 func (e *Eager) Tanh(a V) V {
 	return e.unary("Tanh", a, func(dst, src []float32) { eagerTanhSlice(e.avx2, dst, src) })
 }
 
-// Sigmoid returns 1 / (1 + e**-a) element-wise.
+// Sigmoid returns 1 / (1 + e**-a) element-wise (any shape, kept).
 func (e *Eager) Sigmoid(a V) V {
 	return e.unary("Sigmoid", a, func(dst, src []float32) { eagerSigmoidSlice(e.avx2, dst, src) })
 }

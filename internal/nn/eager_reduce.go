@@ -18,7 +18,10 @@ const (
 	eagerMax
 )
 
-var eagerReduceNames = [...]string{"Sum", "Mean", "Max"}
+// String returns the reduction's Exec method name.
+func (op eagerReduceOp) String() string {
+	return [...]string{"Sum", "Mean", "Max"}[op]
+}
 
 // Sum adds a's elements along axis and keeps it with size 1:
 // (N,D) along 1 -> (N,1). Sums accumulate in float64.
@@ -32,7 +35,7 @@ func (e *Eager) Mean(a V, axis int) V { return e.reduce(eagerMean, a, axis) }
 func (e *Eager) Max(a V, axis int) V { return e.reduce(eagerMax, a, axis) }
 
 func (e *Eager) reduce(op eagerReduceOp, a V, axis int) V {
-	name := eagerReduceNames[op]
+	name := op.String()
 	av := e.arg(name, a)
 	if av == nil {
 		return e.placeholder(eagerShapeOf(a))

@@ -92,7 +92,7 @@ func TestEagerReduceLarge(t *testing.T) {
 			e.workers = 3
 			got := eagerGet(t, e, e.reduce(c.op, e.Const(in), axis))
 			if diff := cmp.Diff([]eagerMismatch(nil), eagerMismatches(eagerF32(c.want), got.Data, 1e-6)); diff != "" {
-				t.Errorf("%s axis %d: (-want +got)\n%s", eagerReduceNames[c.op], axis, diff)
+				t.Errorf("%s axis %d: (-want +got)\n%s", c.op.String(), axis, diff)
 			}
 		}
 	}
