@@ -175,7 +175,8 @@ func (g *qaGen) attribute(colour bool) (QA, bool) {
 	return QA{}, false
 }
 
-// howMany asks how many times an entity does something; the evidence is
+// howMany asks how many times an entity does something; the choices are
+// five consecutive counts around the answer, shuffled, and the evidence is
 // every such event.
 func (g *qaGen) howMany() (QA, bool) {
 	for _, c := range g.subjects() {
@@ -191,7 +192,8 @@ func (g *qaGen) howMany() (QA, bool) {
 		for k := lo; k < lo+5; k++ {
 			q.Choices = append(q.Choices, strconv.Itoa(k))
 		}
-		q.Answer = len(grp) - lo
+		g.r.Shuffle(5, func(a, b int) { q.Choices[a], q.Choices[b] = q.Choices[b], q.Choices[a] })
+		q.Answer = slices.Index(q.Choices, q.AnswerText)
 		for _, j := range grp {
 			q.Evidence = append(q.Evidence, g.span(j))
 		}
