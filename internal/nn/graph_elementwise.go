@@ -294,7 +294,7 @@ func gUnaryF(kind gUnaryKind, v float32) float32 {
 	x := float64(v)
 	switch kind {
 	case gExp:
-		return float32(math.Exp(x))
+		return float32(gFastExp(x))
 	case gLog:
 		return float32(math.Log(x))
 	case gSqrt:
@@ -302,7 +302,7 @@ func gUnaryF(kind gUnaryKind, v float32) float32 {
 	case gSquare:
 		return v * v
 	case gTanh:
-		return float32(math.Tanh(x))
+		return float32(gFastTanh(x))
 	case gGELU:
 		y, _ := geluTanh(x)
 		return float32(y)

@@ -31,7 +31,7 @@ func (g *Graph) SiLU(a V) V { return g.unaryOp(gSiLU, a) }
 func geluTanh(x float64) (y, dy float64) {
 	const c = 0.7978845608028654 // sqrt(2/pi)
 	u := c * (x + 0.044715*x*x*x)
-	t := math.Tanh(u)
+	t := gFastTanh(u)
 	y = 0.5 * x * (1 + t)
 	dy = 0.5*(1+t) + 0.5*x*(1-t*t)*c*(1+3*0.044715*x*x)
 	return y, dy
@@ -40,9 +40,9 @@ func geluTanh(x float64) (y, dy float64) {
 // sigmoid64 is an overflow-free logistic function.
 func sigmoid64(x float64) float64 {
 	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
+		return 1 / (1 + gFastExp(-x))
 	}
-	e := math.Exp(x)
+	e := gFastExp(x)
 	return e / (1 + e)
 }
 
@@ -116,7 +116,7 @@ func (g *Graph) scaledSoftmax(x, bias *gnode, scale float32) *gnode {
 				}
 				var sum float64
 				for i, zi := range z {
-					e := math.Exp(zi - m)
+					e := gFastExp(zi - m)
 					z[i] = e
 					sum += e
 				}
