@@ -26,7 +26,7 @@ import time
 import torch
 
 REPS = int(os.environ.get("BENCH_REPS", "10"))
-THREADS = 2
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 
 
 def best(fn, reps=REPS):
