@@ -20,8 +20,9 @@ const (
 	PanAlways
 )
 
-// Config sets what the generator makes. A zero field takes its default, so
-// Config{} is the default benchmark.
+// Config sets what the generator makes. A zero field takes its default (the
+// ranges MinDuration-MaxDuration and MinEntities-MaxEntities when both ends
+// are zero), so Config{} is the default benchmark.
 type Config struct {
 	// Split names the split in video IDs ("<split>-<seed>-<index>"). Default "test".
 	Split string

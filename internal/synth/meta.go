@@ -189,18 +189,31 @@ func frameSpan(a, b int, fps float64) (start, end float64) {
 	return float64(a) / fps, float64(b+1) / fps
 }
 
-// ReadMeta reads a meta/ID.json file. Errors name the file.
+// ReadMeta reads a meta/ID.json file and checks the indices readers rely
+// on (see ParseMeta). Errors name the file.
 func ReadMeta(path string) (*Meta, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("synth: read meta: %w", err)
 	}
-	var m Meta
-	if err := json.Unmarshal(b, &m); err != nil {
+	m, err := ParseMeta(b)
+	if err != nil {
 		return nil, fmt.Errorf("synth: meta %s: %w", path, err)
 	}
+	return m, nil
+}
+
+// ParseMeta decodes a meta JSON document and checks it: positive fps, size
+// and frame count; one box and one mask per frame in every track; events
+// inside the video naming existing entities; queries whose target and
+// anchor index the events and whose frames lie inside the video.
+func ParseMeta(b []byte) (*Meta, error) {
+	var m Meta
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
 	if err := m.check(); err != nil {
-		return nil, fmt.Errorf("synth: meta %s: %w", path, err)
+		return nil, err
 	}
 	return &m, nil
 }
@@ -213,14 +226,30 @@ func (m *Meta) check() error {
 	case !(m.FPS > 0) || m.Width <= 0 || m.Height <= 0 || m.Frames <= 0:
 		return fmt.Errorf("fps %v, size %dx%d, %d frames: want positive values", m.FPS, m.Width, m.Height, m.Frames)
 	}
+	entity := func(id int) bool { return id >= 0 && id < len(m.Entities) }
+	frames := func(a, b int) bool { return a >= 0 && a <= b && b < m.Frames }
 	for i, tr := range m.Tracks {
-		if len(tr.Boxes) != m.Frames || len(tr.Masks) != m.Frames {
-			return fmt.Errorf("track %d: %d boxes and %d masks for %d frames", i, len(tr.Boxes), len(tr.Masks), m.Frames)
+		if !entity(tr.Entity) || len(tr.Boxes) != m.Frames || len(tr.Masks) != m.Frames {
+			return fmt.Errorf("track %d: entity %d, %d boxes and %d masks for %d entities and %d frames",
+				i, tr.Entity, len(tr.Boxes), len(tr.Masks), len(m.Entities), m.Frames)
 		}
 	}
 	for i, e := range m.Events {
-		if e.StartFrame < 0 || e.EndFrame < e.StartFrame || e.EndFrame >= m.Frames {
+		if !frames(e.StartFrame, e.EndFrame) {
 			return fmt.Errorf("event %d: frames [%d, %d] outside [0, %d)", i, e.StartFrame, e.EndFrame, m.Frames)
+		}
+		for _, id := range e.Entities {
+			if !entity(id) {
+				return fmt.Errorf("event %d: entity %d of %d", i, id, len(m.Entities))
+			}
+		}
+	}
+	for i, q := range m.Queries {
+		switch {
+		case q.Target < 0 || q.Target >= len(m.Events) || q.Anchor != nil && (*q.Anchor < 0 || *q.Anchor >= len(m.Events)):
+			return fmt.Errorf("query %d: target or anchor outside the %d events", i, len(m.Events))
+		case !frames(q.StartFrame, q.EndFrame):
+			return fmt.Errorf("query %d: frames [%d, %d] outside [0, %d)", i, q.StartFrame, q.EndFrame, m.Frames)
 		}
 	}
 	return nil

@@ -177,3 +177,29 @@ func BenchmarkGenerate(b *testing.B) {
 		i++
 	}
 }
+
+// FuzzParseMeta checks that ParseMeta never panics and that what it
+// accepts can be indexed as documented.
+func FuzzParseMeta(f *testing.F) {
+	v, err := Generate(Config{Width: 32, Height: 32, MinDuration: 2, MaxDuration: 2, MinEntities: 1, MaxEntities: 2}, 1, 0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	seed, _ := json.Marshal(v.Meta)
+	f.Add(seed)
+	f.Add([]byte(`{"id":"a","fps":8,"width":2,"height":2,"frames":1,"queries":[{"target":3}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := ParseMeta(b)
+		if err != nil {
+			return
+		}
+		for _, q := range m.Queries {
+			_ = m.Events[q.Target]
+		}
+		for _, e := range m.Events {
+			for _, id := range e.Entities {
+				_ = m.Entities[id]
+			}
+		}
+	})
+}
