@@ -6,16 +6,13 @@ import (
 	"testing"
 
 	"gorgonia.org/tensor"
-
-	"github.com/videodit/videodit/internal/gemm/tensorblas"
 )
 
 // Benchmarks of the graph executor at training-like sizes: a Linear layer
 // y = x W^T + b with x (128,256), W (256,256), and a chain of four (128,256)
 // x (256,256) products with tanh between them. "Build" variants build a new
 // graph each iteration (one graph per training step); the others build and
-// compile once and time Run alone. Each runs with tensor's default BLAS
-// (gonum) and with the project's GEMM installed by tensorblas.Use.
+// compile once and time Run alone. Products run on the project's GEMM.
 
 func benchDense(rng *rand.Rand, shape ...int) *tensor.Dense {
 	n := 1
@@ -69,15 +66,6 @@ func (n benchNet) build(b *testing.B, backward bool) *Graph {
 }
 
 func benchGraph(b *testing.B, layers int, backward, rebuild bool) {
-	b.Run("blas=gonum", func(b *testing.B) { benchGraphRun(b, layers, backward, rebuild) })
-	b.Run("blas=gemm", func(b *testing.B) {
-		prev := tensorblas.Use()
-		defer tensor.Use(prev)
-		benchGraphRun(b, layers, backward, rebuild)
-	})
-}
-
-func benchGraphRun(b *testing.B, layers int, backward, rebuild bool) {
 	n := newBenchNet(layers)
 	ctx := context.Background()
 	g := n.build(b, backward)
@@ -135,10 +123,5 @@ func BenchmarkGraphBlockTrainStep(b *testing.B) {
 			}
 		}
 	}
-	b.Run("blas=gonum", step)
-	b.Run("blas=gemm", func(b *testing.B) {
-		prev := tensorblas.Use()
-		defer tensor.Use(prev)
-		step(b)
-	})
+	step(b)
 }

@@ -1,16 +1,15 @@
 package nn
 
 import (
-	"gonum.org/v1/gonum/blas"
 	"gorgonia.org/tensor"
 )
 
 // MatMul multiplies the last two axes: (m,k)x(k,n) -> (m,n), or batched
 // (B,m,k)x(B,k,n) -> (B,m,n). transA and transB transpose the last two axes
 // of a and b before the product (a is then stored (k,m) or (B,k,m), b (n,k)
-// or (B,n,k)); no transposed copy is made. The product runs through the
-// BLAS of gorgonia's tensor package (tensor.WhichBLAS, replaceable with
-// tensor.Use). The gradients are themselves MatMul nodes:
+// or (B,n,k)); no transposed copy is made. The product runs through sgemm,
+// the project's AVX2+FMA GEMM, like the eager executor's (no process-wide
+// BLAS registration is needed). The gradients are themselves MatMul nodes:
 // for C = op(A) op(B) with upstream gradient G,
 // dA = G op(B)^T (stored as op(A)) and dB = op(A)^T G (stored as op(B)).
 func (g *Graph) MatMul(a, b V, transA, transB bool) (ret V) {
@@ -75,19 +74,11 @@ func (g *Graph) matmul(a, b *gnode, transA, transB bool) *gnode {
 		k = as[r-2]
 	}
 	lda, ldb := as[r-1], bs[r-1]
-	ta, tb := blas.NoTrans, blas.NoTrans
-	if transA {
-		ta = blas.Trans
-	}
-	if transB {
-		tb = blas.Trans
-	}
 	kern := func(in []*tensor.Dense) (*tensor.Dense, error) {
 		res := gZeros(out)
 		o, xs, ys := gData(res), gData(in[0]), gData(in[1])
-		impl := tensor.WhichBLAS()
 		for i := 0; i < batch; i++ {
-			impl.Sgemm(ta, tb, m, n, k, 1, xs[i*m*k:(i+1)*m*k], lda, ys[i*k*n:(i+1)*k*n], ldb, 0, o[i*m*n:(i+1)*m*n], n)
+			sgemm(transA, transB, m, n, k, 1, xs[i*m*k:(i+1)*m*k], lda, ys[i*k*n:(i+1)*k*n], ldb, 0, o[i*m*n:(i+1)*m*n], n)
 		}
 		return res, nil
 	}
