@@ -166,10 +166,6 @@ type flowParams struct {
 	// lambda regularises the 2x2 systems (Tikhonov), so that a flat window
 	// keeps the flow it inherited from the coarser level.
 	lambda float32
-	// occlusion is the mean absolute colour difference, and fbTol the
-	// forward-backward disagreement in pixels, above which a pixel is
-	// taken to have come into view (see seen).
-	occlusion, fbTol float32
 	// confidence is the smallest eigenvalue of a window's structure tensor
 	// at which its own estimate is trusted; weaker windows take the
 	// confidence-weighted average flow of their neighbourhood.
