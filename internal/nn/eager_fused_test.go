@@ -285,3 +285,42 @@ func TestEagerActivationsLarge(t *testing.T) {
 		}
 	}
 }
+
+// TestEagerDeterministic checks that results are the same bits whatever the
+// number of worker goroutines, on inputs large enough to be split.
+func TestEagerDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	x, row, g := eagerRand(rng, 8, 96, 130), eagerRand(rng, 130), eagerRand(rng, 130)
+	w := eagerRand(rng, 8, 130, 70)
+	ops := []struct {
+		name string
+		f    func(e *Eager) V
+	}{
+		{"Add", func(e *Eager) V { return e.Add(e.Const(x), e.Const(row)) }},
+		{"Sum axis 1", func(e *Eager) V { return e.Sum(e.Const(x), 1) }},
+		{"Mean axis 2", func(e *Eager) V { return e.Mean(e.Const(x), 2) }},
+		{"Transpose", func(e *Eager) V { return e.Transpose(e.Const(x), 2, 0, 1) }},
+		{"MatMul", func(e *Eager) V { return e.MatMul(e.Const(x), e.Const(w), false, false) }},
+		{"Softmax", func(e *Eager) V { return e.Softmax(e.Const(x)) }},
+		{"LayerNorm", func(e *Eager) V { return e.LayerNorm(e.Const(x), e.Const(g), e.Const(row), 1e-5) }},
+		{"RMSNorm", func(e *Eager) V { return e.RMSNorm(e.Const(x), e.Const(g), 1e-5) }},
+		{"GELU", func(e *Eager) V { return e.GELU(e.Const(x)) }},
+		{"Attention", func(e *Eager) V {
+			q := e.Reshape(e.Const(x), 8, 96, 130)
+			return e.Attention(q, q, q, nil, 0.1)
+		}},
+	}
+	for _, op := range ops {
+		var runs [][]float32
+		for _, workers := range []int{1, 2, 5} {
+			e := NewEager()
+			e.workers = workers
+			runs = append(runs, eagerGet(t, e, op.f(e)).Data)
+		}
+		for i := 1; i < len(runs); i++ {
+			if diff := cmp.Diff([]eagerMismatch(nil), eagerMismatches(runs[0], runs[i], 0)); diff != "" {
+				t.Errorf("%s: 1 worker vs run %d (-want +got)\n%s", op.name, i, diff)
+			}
+		}
+	}
+}

@@ -40,13 +40,13 @@ func eagerNaivePermute(in []float32, shape, perm []int) []float32 {
 		outShape[i] = shape[p]
 	}
 	idx := make([]int, len(perm))
+	src := make([]int, len(shape))
 	for o := range out {
 		rem := o
 		for d := len(outShape) - 1; d >= 0; d-- {
 			idx[d] = rem % outShape[d]
 			rem /= outShape[d]
 		}
-		src := make([]int, len(shape))
 		for i, p := range perm {
 			src[p] = idx[i]
 		}
