@@ -235,7 +235,7 @@ func (s *sim) updatePhase(i, t int, cx float64) {
 		case phaseAbsent:
 			if p, ok := s.freeSpot(i, cx); ok {
 				a.pos = p
-				a.setPhase(phaseGrow, s.frames(0.75, 1.25))
+				a.setPhase(phaseGrow, s.frames(1, 2))
 			} else {
 				a.phaseLen += s.frames(0.5, 0.5)
 			}
@@ -249,12 +249,12 @@ func (s *sim) updatePhase(i, t int, cx float64) {
 		switch {
 		case a.vanishes > 0 && t >= a.nextVanish && s.fullyIn(i, cx):
 			a.vanishes--
-			a.setPhase(phaseShrink, s.frames(0.75, 1.25))
+			a.setPhase(phaseShrink, s.frames(1, 2))
 			a.motion = motionStill
 		case a.recolours > 0 && t >= a.nextRecolour && s.fullyIn(i, cx):
 			a.recolours--
 			a.from, a.colour = a.colour, s.newColour(i)
-			a.setPhase(phaseRecolour, s.frames(0.75, 1.5))
+			a.setPhase(phaseRecolour, s.frames(1, 2.5))
 		}
 	}
 	switch a.phase {
@@ -326,17 +326,17 @@ func (s *sim) updateMotion(i int, cx float64) {
 	case motionMoving:
 		a.motion = motionStill
 		if s.inView(i, cx) {
-			a.motionLeft = s.frames(1, 3.5)
+			a.motionLeft = s.frames(1.5, 4.5)
 		} else {
 			a.motionLeft = s.frames(0.3, 1)
 		}
 	case motionStill:
 		a.vel = s.newVelocity(i, cx)
-		a.motion, a.motionLeft = motionMoving, s.frames(1.5, 5)
+		a.motion, a.motionLeft = motionMoving, s.frames(2, 6)
 	case motionContact:
 		if v, ok := s.separate(i); ok {
 			a.vel = v
-			a.motion, a.motionLeft = motionMoving, s.frames(1.5, 4)
+			a.motion, a.motionLeft = motionMoving, s.frames(2, 5)
 		} else {
 			a.motionLeft = s.frames(0.5, 0.5)
 		}
@@ -423,7 +423,7 @@ func (s *sim) move(i int) bool {
 	}
 	if partner >= 0 {
 		n = vec{a.pos.x + best*(n.x-a.pos.x), a.pos.y + best*(n.y-a.pos.y)}
-		d := s.frames(1, 2.5)
+		d := s.frames(1, 3)
 		a.motion, a.motionLeft, a.partner = motionContact, d, partner
 		if o := &s.agents[partner]; o.phase == phaseNormal || o.phase == phaseRecolour {
 			o.motion, o.motionLeft, o.partner = motionContact, d, i
