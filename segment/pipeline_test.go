@@ -167,6 +167,7 @@ func TestPipelineBadInput(t *testing.T) {
 		{name: "empty query", det: fixed, v: c.Video, query: " ", target: segment.ErrEmptyQuery},
 		{name: "no parsable noun", det: fixed, v: c.Video, query: "is running", target: segment.ErrNoPhrase},
 		{name: "nil frames", det: fixed, v: segment.Video{}, query: c.Query, target: segment.ErrBadVideo},
+		{name: "zero frames", det: fixed, v: segment.Video{Frames: tensor.New(tensor.WithShape(0, 16, 16, 3), tensor.Of(tensor.Float32))}, query: c.Query, target: segment.ErrBadVideo},
 		{name: "times of another length", det: fixed, v: segment.Video{Frames: c.Video.Frames, Times: []float64{0, 1}}, query: c.Query, target: segment.ErrBadVideo},
 		{name: "times not increasing", det: fixed, v: segment.Video{Frames: c.Video.Frames, Times: []float64{0, 1, 1, 2, 3, 4}}, query: c.Query, target: segment.ErrBadVideo},
 		{name: "NaN pixel", det: fixed, v: segment.Video{Frames: nanFrames()}, query: c.Query, target: segment.ErrBadVideo},

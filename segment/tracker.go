@@ -7,7 +7,8 @@ import (
 )
 
 // Reseed is called by a Tracker after each propagation step with the frame
-// index t and the propagated masks at t (one per seed, in seed order). It
+// index t and the propagated masks at t (one per seed, in seed order);
+// calls are sequential, in frame order, from the goroutine running Track. It
 // returns the masks to keep at t and to propagate from: the same slice, or
 // one where drifted masks are replaced by fresh detections. It must return
 // as many masks as it was given, each of the frame's size.
