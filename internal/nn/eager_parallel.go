@@ -30,8 +30,8 @@ func (e *Eager) parallel(n, grain int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// eagerRowGrain returns the number of rows of the given length that make one chunk
-// worth a goroutine.
+// eagerRowGrain returns the number of rows of the given length that make
+// one chunk worth a goroutine.
 func eagerRowGrain(rowLen int) int {
 	return max(1, eagerGrain/max(1, rowLen))
 }
