@@ -34,7 +34,8 @@
 //
 // # Use
 //
-// Generate builds one video in memory (Video.Meta, Video.Frame, Video.RGB);
+// Generate builds one video in memory (Video.Meta, Video.Frame, Video.RGB,
+// and Video.Tensor for the SDK's (T, H, W, 3) float32 frames);
 // WriteSplit writes a split to disk (charades.txt, qa.jsonl, meta/ID.json,
 // videos/ID.mp4 through ffmpeg and/or frames/ID/%05d.png, README), using
 // several workers with output independent of their number; ReadMeta reads a
