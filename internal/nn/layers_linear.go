@@ -12,6 +12,15 @@ type Linear struct {
 	W *tensor.Dense `st:"weight"`
 	// B has shape (out); nil for a linear map without bias.
 	B *tensor.Dense `st:"bias,optional"`
+	// Adapter, when not nil, adds its Delta to the output (a low-rank
+	// adapter, package lora). It holds no tensors of the base checkpoint.
+	Adapter Adapter `st:"-"`
+}
+
+// Adapter is a learned term added to a Linear's output: Delta maps x of
+// shape (N, in) to (N, out).
+type Adapter interface {
+	Delta(e Exec, x V) V
 }
 
 // NewLinear returns a Linear from in to out features initialised like
@@ -25,7 +34,7 @@ func NewLinear(rng *rand.Rand, in, out int, bias bool) *Linear {
 }
 
 // Forward maps x of shape (..., in) (any number of leading axes, row-major)
-// to (..., out).
+// to (..., out), adding Adapter's Delta when there is one.
 func (l *Linear) Forward(e Exec, x V) V {
 	w := e.Param(l.W)
 	out := w.Shape()[0]
@@ -42,6 +51,9 @@ func (l *Linear) Forward(e Exec, x V) V {
 	y := e.MatMul(x2, w, false, true)
 	if l.B != nil {
 		y = e.Add(y, e.Param(l.B))
+	}
+	if l.Adapter != nil {
+		y = e.Add(y, l.Adapter.Delta(e, x2))
 	}
 	if len(xs) != 2 {
 		shape := append(append(make([]int, 0, len(xs)), lead...), out)
