@@ -13,7 +13,6 @@ type qaGen struct {
 	specs  []entitySpec
 	desc   []string
 	states [][]entFrame
-	fps    float64
 }
 
 // qaKind reports whether questions may be asked about events of this kind
@@ -310,8 +309,8 @@ func (g *qaGen) itDoes(e *Event, s int) string {
 
 // makeQA draws up to n questions of distinct texts, cycling through the
 // kinds from a random start.
-func makeQA(r *rand.Rand, x *eventIndex, specs []entitySpec, desc []string, states [][]entFrame, fps float64, id string, n int) []QA {
-	g := &qaGen{r: r, x: x, specs: specs, desc: desc, states: states, fps: fps}
+func makeQA(r *rand.Rand, x *eventIndex, specs []entitySpec, desc []string, states [][]entFrame, id string, n int) []QA {
+	g := &qaGen{r: r, x: x, specs: specs, desc: desc, states: states}
 	makers := []func() (QA, bool){
 		func() (QA, bool) { return g.attribute(true) },
 		func() (QA, bool) { return g.attribute(false) },

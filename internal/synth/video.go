@@ -74,7 +74,7 @@ func Generate(cfg Config, seed uint64, index int) (*Video, error) {
 	}
 	m.Events = pred.events(states, cfg.FPS)
 	m.Queries = makeQueries(newRand(seed, index, 3), m.Events, desc, cfg.FPS, cfg.Queries)
-	m.QA = makeQA(newRand(seed, index, 4), newEventIndex(m.Events), specs, desc, states, cfg.FPS, id, cfg.QA)
+	m.QA = makeQA(newRand(seed, index, 4), newEventIndex(m.Events), specs, desc, states, id, cfg.QA)
 	return &Video{Meta: m, specs: specs, states: states, bg: bg}, nil
 }
 
