@@ -19,9 +19,9 @@ const (
 	eagerExpMin = -103.97207708
 )
 
-// eagerExpf returns e**x in float32: x = n ln2 + r with |r| <= ln2/2, e**r
-// by a degree-6 polynomial (Cephes expf), then scaled by 2**n through the
-// exponent bits.
+// eagerExpf returns e**x in float32: x = n ln2 + r with |r| <= ln2/2,
+// e**r = 1 + r + r**2 p(r) with p of degree 5 (Cephes expf), then scaled
+// by 2**n through the exponent bits.
 func eagerExpf(x float32) float32 {
 	switch {
 	case x != x:
