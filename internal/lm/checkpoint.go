@@ -65,6 +65,9 @@ func fill(ctx context.Context, c Config, r *safetensors.Reader, m *Model) error 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if *p == nil { // the linears' biases: the family has none
+			return nil
+		}
 		dst := (*p).Float32s()
 		src := sourceOf(c, name, (*p).Shape())
 		data, err := read(c, r, src, fused)
@@ -181,8 +184,8 @@ func storedTensors(ctx context.Context, m *Model) ([]safetensors.Tensor, error) 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if *p == nil {
-			return fmt.Errorf("tensor %q is nil", name)
+		if *p == nil { // the linears' biases: the family has none
+			return nil
 		}
 		data := (*p).Float32s()
 		src := sourceOf(m.cfg, name, (*p).Shape())

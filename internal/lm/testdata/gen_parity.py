@@ -26,8 +26,8 @@ runs in float64 on those float32 values, so the fixtures hold the exact
 answer to float64 precision. Outputs: for each config a directory with
 config.json, model.safetensors (Hugging Face names) and expected.safetensors
 holding inputs_embeds (L, D), hidden (L, D) and logits (L, vocab) with
-positions 0..L-1, and positions_offset (L), hidden_offset (L, D) with
-positions OFFSET..OFFSET+L-1.
+positions 0..L-1, and positions_custom (L), hidden_custom (L, D) with
+the positions CUSTOM.
 """
 import json
 import math
@@ -36,7 +36,9 @@ import struct
 
 import torch
 
-OFFSET = 5
+# Custom positions with uneven gaps (rotary attention depends only on position
+# differences, so a uniform shift would change nothing).
+CUSTOM = [3, 4, 6, 9, 10, 14, 20, 21, 30]
 
 
 def write_safetensors(path, tensors):
@@ -220,8 +222,8 @@ def main():
         x = torch.randn(L, cfg["hidden_size"], generator=g)
         x64 = x.to(torch.float64)
         hidden, logits = forward(cfg, w, x64, torch.arange(L))
-        pos = torch.arange(OFFSET, OFFSET + L)
-        hidden_off, _ = forward(cfg, w, x64, pos)
+        pos = torch.tensor(CUSTOM)
+        hidden_custom, _ = forward(cfg, w, x64, pos)
         os.makedirs(name, exist_ok=True)
         with open(os.path.join(name, "config.json"), "w") as f:
             json.dump(cfg, f, indent=2, sort_keys=True)
@@ -233,8 +235,8 @@ def main():
                 "inputs_embeds": x,
                 "hidden": hidden,
                 "logits": logits,
-                "positions_offset": pos.to(torch.float32),
-                "hidden_offset": hidden_off,
+                "positions_custom": pos.to(torch.float32),
+                "hidden_custom": hidden_custom,
             },
         )
 
