@@ -7,7 +7,6 @@ import (
 
 	"gorgonia.org/tensor"
 
-	"github.com/videodit/videodit/internal/gemm/tensorblas"
 	"github.com/videodit/videodit/internal/nn"
 )
 
@@ -29,7 +28,7 @@ func blockFlops(l int, c nn.BlockConfig) float64 {
 
 // blockRows times the block forward in the eager executor, and forward and
 // forward+backward (graph built and run each step, as in training) in the
-// graph executor, with gonum's BLAS and with ours through tensorblas.
+// graph executor. Both executors run their matrix products on internal/gemm.
 func blockRows(reps int) ([]row, error) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	blk := nn.NewBlock(rng, blockConfig)
@@ -67,17 +66,11 @@ func blockRows(reps int) ([]row, error) {
 	if err := add("block_fwd", "ours-eager", fwd, eager); err != nil {
 		return nil, err
 	}
-	// Graph with gonum's BLAS first (tensor's default), then with ours.
-	for _, impl := range []string{"graph+gonum", "ours-graph"} {
-		if impl == "ours-graph" {
-			defer tensor.Use(tensorblas.Use())
-		}
-		if err := add("block_fwd", impl, fwd, graph(false)); err != nil {
-			return nil, err
-		}
-		if err := add("block_fwdbwd", impl, 3*fwd, graph(true)); err != nil {
-			return nil, err
-		}
+	if err := add("block_fwd", "ours-graph", fwd, graph(false)); err != nil {
+		return nil, err
+	}
+	if err := add("block_fwdbwd", "ours-graph", 3*fwd, graph(true)); err != nil {
+		return nil, err
 	}
 	return rows, nil
 }
