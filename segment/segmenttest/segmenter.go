@@ -3,6 +3,7 @@ package segmenttest
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,7 +15,8 @@ import (
 // entries and every mask the frames' size; Start is -1 or a gated frame;
 // masks are empty before Start and Union[t] is the OR of the tracks' masks
 // at t (Eq. 6); a Span lies on gated frames and matches the times; the
-// kept and dropped phrases do not overlap; two calls agree; an empty query
+// kept and dropped phrases do not overlap; two calls agree, also when run
+// concurrently; an empty query
 // is an error wrapping ErrEmptyQuery; bad frames, errors wrapping
 // ErrBadVideo; a cancelled context, an error wrapping context.Canceled.
 func RunSegmenter(t *testing.T, s segment.Segmenter, v segment.Video, query string) {
@@ -34,6 +36,31 @@ func RunSegmenter(t *testing.T, s segment.Segmenter, v segment.Video, query stri
 		}
 		if d := cmp.Diff(r, again, cmp.Comparer(func(a, b segment.Mask) bool { return a.Equal(b) })); d != "" {
 			t.Errorf("Segment is not deterministic (-first +second):\n%s", d)
+		}
+	})
+	t.Run("Concurrent", func(t *testing.T) {
+		want, err := s.Segment(ctx, v, query)
+		if err != nil {
+			t.Fatalf("Segment: %v", err)
+		}
+		got := make([]*segment.Result, 2)
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got[i], errs[i] = s.Segment(ctx, v, query)
+			}()
+		}
+		wg.Wait()
+		for i := range got {
+			if errs[i] != nil {
+				t.Fatalf("concurrent Segment: %v", errs[i])
+			}
+			if d := cmp.Diff(want, got[i], cmp.Comparer(func(a, b segment.Mask) bool { return a.Equal(b) })); d != "" {
+				t.Errorf("concurrent Segment differs (-want +got):\n%s", d)
+			}
 		}
 	})
 	t.Run("EmptyQuery", func(t *testing.T) {
