@@ -2,6 +2,8 @@
 
 package nn
 
+import "math"
+
 // eagerExpAVX2 sets dst[i] = exp(src[i] - shift) for i < n, n a multiple
 // of 8, with AVX2 and FMA, and returns the sum of the results. Accuracy as
 // eagerExpf's, except that results under exp(-86.6) (about 2.4e-38) are 0.
@@ -28,6 +30,12 @@ func eagerSigmoidAVX2(dst, src *float32, n int, mode int)
 //
 //go:noescape
 func eagerTanhAVX2(dst, src *float32, n int)
+
+// eagerMaxAVX2 returns the largest of src[:n], n a positive multiple of
+// 8, and whether any of them is NaN.
+//
+//go:noescape
+func eagerMaxAVX2(src *float32, n int) (m float32, nan bool)
 
 // eagerCPUID executes CPUID with the given leaf and sub-leaf.
 func eagerCPUID(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
@@ -115,4 +123,18 @@ func eagerTanhSlice(avx2 bool, dst, src []float32) {
 		eagerTanhAVX2(&dst[0], &src[0], n8)
 	}
 	eagerTanhGo(dst[n8:], src[n8:])
+}
+
+// eagerMaxSlice returns the largest element of row (-Inf when empty, NaN
+// when any element is NaN), eight at a time with AVX2.
+func eagerMaxSlice(avx2 bool, row []float32) float32 {
+	n8 := eagerVecLen(avx2, len(row))
+	if n8 == 0 {
+		return eagerMaxf(row)
+	}
+	m, nan := eagerMaxAVX2(&row[0], n8)
+	if nan {
+		return float32(math.NaN())
+	}
+	return max(m, eagerMaxf(row[n8:]))
 }

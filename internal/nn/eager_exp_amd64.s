@@ -378,6 +378,43 @@ tanhdone:
 	VZEROUPPER
 	RET
 
+// func eagerMaxAVX2(src *float32, n int) (m float32, nan bool)
+//
+// m = the largest of src[:n], n a positive multiple of 8; nan reports
+// whether any element is NaN (VMAXPS alone would drop NaN lanes).
+TEXT ·eagerMaxAVX2(SB), NOSPLIT, $0-21
+	MOVQ    src+0(FP), SI
+	MOVQ    n+8(FP), CX
+	VMOVUPS (SI), Y0
+	VCMPPS  $0x03, Y0, Y0, Y1
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+
+maxloop:
+	CMPQ    CX, $0
+	JLE     maxdone
+	VMOVUPS (SI), Y2
+	VCMPPS  $0x03, Y2, Y2, Y3
+	VORPS   Y3, Y1, Y1
+	VMAXPS  Y2, Y0, Y0
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JMP     maxloop
+
+maxdone:
+	VEXTRACTF128 $1, Y0, X2
+	VMAXPS       X2, X0, X0
+	VPERMILPS    $0x4e, X0, X2
+	VMAXPS       X2, X0, X0
+	VPERMILPS    $0xb1, X0, X2
+	VMAXPS       X2, X0, X0
+	MOVSS        X0, m+16(FP)
+	VMOVMSKPS    Y1, AX
+	TESTL        AX, AX
+	SETNE        nan+20(FP)
+	VZEROUPPER
+	RET
+
 // func eagerCPUID(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 TEXT ·eagerCPUID(SB), NOSPLIT, $0-24
 	MOVL eaxArg+0(FP), AX

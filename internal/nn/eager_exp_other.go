@@ -22,3 +22,7 @@ func eagerGELUSlice(_ bool, dst, src []float32) { eagerGELUGo(dst, src) }
 
 // eagerTanhSlice sets dst[i] = tanh(src[i]) in pure Go.
 func eagerTanhSlice(_ bool, dst, src []float32) { eagerTanhGo(dst, src) }
+
+// eagerMaxSlice returns the largest element of row (-Inf when empty, NaN
+// when any element is NaN), in pure Go.
+func eagerMaxSlice(_ bool, row []float32) float32 { return eagerMaxf(row) }

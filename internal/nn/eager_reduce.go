@@ -55,7 +55,7 @@ func (e *Eager) reduce(op eagerReduceOp, a V, axis int) V {
 	if inner == 1 {
 		e.parallel(outer, eagerRowGrain(n), func(lo, hi int) {
 			for o := lo; o < hi; o++ {
-				dst[o] = eagerReduceRow(op, src[o*n:(o+1)*n])
+				dst[o] = eagerReduceRow(e.avx2, op, src[o*n:(o+1)*n])
 			}
 		})
 		return out
@@ -101,10 +101,11 @@ func eagerSplitAxis(s tensor.Shape, axis int) (outer, n, inner int) {
 	return outer, s[axis], inner
 }
 
-// eagerReduceRow reduces a contiguous row.
-func eagerReduceRow(op eagerReduceOp, row []float32) float32 {
+// eagerReduceRow reduces a contiguous row (Max with AVX2 when avx2 is
+// true).
+func eagerReduceRow(avx2 bool, op eagerReduceOp, row []float32) float32 {
 	if op == eagerMax {
-		return eagerMaxf(row)
+		return eagerMaxSlice(avx2, row)
 	}
 	s := eagerSum64(row)
 	if op == eagerMean {

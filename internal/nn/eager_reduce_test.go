@@ -97,3 +97,35 @@ func TestEagerReduceLarge(t *testing.T) {
 		}
 	}
 }
+
+// TestEagerMaxSlice checks the row maximum on every kernel path for all
+// lengths up to 40, with the maximum and a NaN in every position.
+func TestEagerMaxSlice(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	inf := float32(math.Inf(1))
+	for _, avx2 := range eagerKernelPaths() {
+		if got := eagerMaxSlice(avx2, nil); got != -inf {
+			t.Errorf("avx2=%v: max of nothing = %v, want -Inf", avx2, got)
+		}
+		for n := 1; n <= 40; n++ {
+			for pos := range n {
+				row := make([]float32, n)
+				for i := range row {
+					row[i] = -1 - rng.Float32() // all negative
+				}
+				row[pos] = -0.5
+				if got := eagerMaxSlice(avx2, row); got != -0.5 {
+					t.Errorf("avx2=%v n=%d: max with -0.5 at %d = %v", avx2, n, pos, got)
+				}
+				row[pos] = inf
+				if got := eagerMaxSlice(avx2, row); got != inf {
+					t.Errorf("avx2=%v n=%d: max with +Inf at %d = %v", avx2, n, pos, got)
+				}
+				row[pos] = float32(math.NaN())
+				if got := eagerMaxSlice(avx2, row); got == got {
+					t.Errorf("avx2=%v n=%d: max with NaN at %d = %v, want NaN", avx2, n, pos, got)
+				}
+			}
+		}
+	}
+}

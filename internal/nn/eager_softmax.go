@@ -33,7 +33,7 @@ func (e *Eager) Softmax(a V) V {
 // eagerSoftmaxRow sets dst to the softmax of src; dst may be src.
 func eagerSoftmaxRow(avx2 bool, dst, src []float32) {
 	dst = dst[:len(src)]
-	m := eagerMaxf(src)
+	m := eagerMaxSlice(avx2, src)
 	inv := 1 / eagerExpShift(avx2, dst, src, m)
 	for i := range dst {
 		dst[i] *= inv
