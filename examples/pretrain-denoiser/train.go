@@ -22,13 +22,13 @@ import (
 )
 
 type options struct {
-	out                          string
-	steps, batch, frames         int
-	segments, every, logEvery    int
-	lr, warmup                   float64
-	resume                       bool
-	seed                         uint64
-	auxSteps                     int
+	out                       string
+	steps, batch, frames      int
+	segments, every, logEvery int
+	lr, warmup                float64
+	resume                    bool
+	seed                      uint64
+	auxSteps                  int
 }
 
 // state is what OUT/last/state.json holds beside the weights.
