@@ -1,0 +1,211 @@
+package fusion_test
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"gorgonia.org/tensor"
+
+	"github.com/videodit/videodit/fusion"
+	"github.com/videodit/videodit/internal/checkpoint"
+	"github.com/videodit/videodit/internal/nn"
+)
+
+func tinyConfig(vocab int) fusion.TextConfig {
+	return fusion.TextConfig{VocabSize: vocab, Dim: 8, Heads: 2, Layers: 2, Hidden: 12, MaxLen: 12, RopeBase: 10000, Eps: 1e-6}
+}
+
+func tinyEncoder(t *testing.T) *fusion.TextTransformer {
+	t.Helper()
+	tok := testTokenizer(t)
+	m, err := fusion.NewTextTransformer(rand.New(rand.NewPCG(21, 22)), tinyConfig(tok.Size()), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestTextBatchIndependence checks that padding is hidden: each text's
+// e_text in a padded batch equals its e_text alone.
+func TestTextBatchIndependence(t *testing.T) {
+	m := tinyEncoder(t)
+	texts := []string{"the red circle enters.", "a", "the circle, moving? un"}
+	var batch [][]int
+	var alone [][]float32
+	for _, s := range texts {
+		ids, err := m.IDs(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		batch = append(batch, ids)
+		v, err := m.Encode(context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone = append(alone, v)
+	}
+	e := nn.NewEager()
+	out := m.Forward(e, batch)
+	if err := e.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(tensor.Shape{3, 8}, out.Shape()); diff != "" {
+		t.Fatalf("shape (-want +got):\n%s", diff)
+	}
+	got := rowsOf(e.Dense(out))
+	if diff := cmp.Diff(alone, got, cmpApprox(1e-5)); diff != "" {
+		t.Errorf("batched e_text (-alone +batched):\n%s", diff)
+	}
+	// Different texts give different embeddings.
+	if diff := cmp.Diff(alone[0], alone[1], cmpApprox(1e-3)); diff == "" {
+		t.Errorf("two different texts have the same e_text")
+	}
+}
+
+func TestTextEncodeErrors(t *testing.T) {
+	m := tinyEncoder(t)
+	for _, tc := range []struct{ text, want string }{
+		{"", "empty text"},
+		{"   ", "empty text"},
+		{strings.Repeat("a ", 11), "has 13 tokens, the text encoder takes at most 12"},
+	} {
+		if _, err := m.Encode(context.Background(), tc.text); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Encode(%q) error %v, want one containing %q", tc.text, err, tc.want)
+		}
+	}
+	// Unknown words are not an error: they are [UNK].
+	if _, err := m.Encode(context.Background(), "zebra giraffe"); err != nil {
+		t.Errorf("Encode of unknown words: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := m.Encode(ctx, "the"); err == nil {
+		t.Errorf("Encode with a cancelled context returned no error")
+	}
+	tok := testTokenizer(t)
+	bad := tinyConfig(tok.Size() + 1)
+	if _, err := fusion.NewTextTransformer(rand.New(rand.NewPCG(1, 1)), bad, tok); err == nil || !strings.Contains(err.Error(), "disagrees with the vocabulary's 30 tokens") {
+		t.Errorf("mismatched vocabulary size: error %v", err)
+	}
+	bad = tinyConfig(tok.Size())
+	bad.Heads = 3
+	if _, err := fusion.NewTextTransformer(rand.New(rand.NewPCG(1, 1)), bad, tok); err == nil || !strings.Contains(err.Error(), "heads 3") {
+		t.Errorf("bad heads: error %v", err)
+	}
+}
+
+// TestTextGradient checks the gradients of a padded batch's e_text with
+// respect to every weight of a one-block encoder by central differences.
+func TestTextGradient(t *testing.T) {
+	tok := testTokenizer(t)
+	cfg := tinyConfig(tok.Size())
+	cfg.Dim, cfg.Layers, cfg.Hidden = 4, 1, 6
+	m, err := fusion.NewTextTransformer(rand.New(rand.NewPCG(3, 1)), cfg, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := [][]int{{2, 9, 10, 3}, {2, 11, 3}}
+	build := func(e nn.Exec) nn.V { return m.Forward(e, batch) }
+	checkGrad(t, build, m.Params(), 2*cfg.Dim)
+}
+
+func TestTextSaveLoad(t *testing.T) {
+	m := tinyEncoder(t)
+	dir := t.TempDir()
+	ctx := context.Background()
+	if err := fusion.SaveText(ctx, dir, m); err != nil {
+		t.Fatal(err)
+	}
+	back, err := fusion.LoadText(ctx, os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(m.Config(), back.Config()); diff != "" {
+		t.Errorf("config (-saved +loaded):\n%s", diff)
+	}
+	for _, s := range []string{"the red circle enters", "zebra"} {
+		want, err := m.Encode(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := back.Encode(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Encode(%q) after a round trip (-saved +loaded):\n%s", s, diff)
+		}
+	}
+}
+
+// writeConfig overwrites dir/config.json with cfg (a map, to write fields
+// the TextConfig lacks).
+func writeConfig(t *testing.T, dir string, edit func(map[string]any)) {
+	t.Helper()
+	var cfg map[string]any
+	b, err := os.ReadFile(filepath.Join(dir, checkpoint.ConfigFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	edit(cfg)
+	if b, err = json.Marshal(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, checkpoint.ConfigFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTextLoadErrors(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name   string
+		damage func(t *testing.T, dir string)
+		want   string
+	}{
+		{"config width disagrees with tensors", func(t *testing.T, dir string) {
+			writeConfig(t, dir, func(c map[string]any) { c["dim"] = 16; c["heads"] = 2 })
+		}, `tensor "embed.weight" has shape [30 8], the config implies [30 16]`},
+		{"config has fewer layers than the file", func(t *testing.T, dir string) {
+			writeConfig(t, dir, func(c map[string]any) { c["layers"] = 1 })
+		}, `unexpected tensor "blocks.1.`},
+		{"config has more layers than the file", func(t *testing.T, dir string) {
+			writeConfig(t, dir, func(c map[string]any) { c["layers"] = 3 })
+		}, `tensor "blocks.2.input_layernorm.weight" missing`},
+		{"vocab size disagrees", func(t *testing.T, dir string) {
+			writeConfig(t, dir, func(c map[string]any) { c["vocab_size"] = 31 })
+		}, "config.json says vocab_size 31, vocab.txt has 30 tokens"},
+		{"unknown config field", func(t *testing.T, dir string) {
+			writeConfig(t, dir, func(c map[string]any) { c["dropout"] = 0.1 })
+		}, `unknown field "dropout"`},
+		{"vocabulary missing", func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, fusion.VocabFile))
+		}, "vocab.txt"},
+		{"truncated weights", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, checkpoint.ModelFile)
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, b[:len(b)/2], 0o644)
+		}, "model.safetensors"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := fusion.SaveText(ctx, dir, tinyEncoder(t)); err != nil {
+				t.Fatal(err)
+			}
+			tc.damage(t, dir)
+			_, err := fusion.LoadText(ctx, os.DirFS(dir))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
