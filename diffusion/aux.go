@@ -26,24 +26,31 @@ var _ AuxEncoder = (*FrameClassifier)(nil)
 // FrameClassifier is the default AuxEncoder: a small frame encoder trained,
 // then frozen, to say which colours and shapes of the synthetic benchmark
 // are present in a frame (multi-label). A frame is resized by area
-// averaging to Size x Size, flattened to (Size*Size*3) in (y, x, channel)
-// order, and mapped by In, GELU and Out to C logits, which are its features.
+// averaging to Size x Size and cut into 4x4-pixel patches (Size/4 squared
+// of them, 48 values each in (dy, dx, channel) order); In and GELU map each
+// patch to Hidden features, a maximum over the patches keeps the strongest
+// response of each, and Out maps that to C logits, which are the features.
 type FrameClassifier struct {
 	Size int       `st:"-"`
 	In   nn.Linear `st:"in"`
 	Out  nn.Linear `st:"out"`
 }
 
-// NewFrameClassifier returns an untrained classifier of size x size frames,
-// hidden width hidden and c classes, initialised from rng.
+// auxPatch is the side of the classifier's patches.
+const auxPatch = 4
+
+// NewFrameClassifier returns an untrained classifier of size x size frames
+// (size a multiple of 4), hidden width hidden and c classes, initialised
+// from rng.
 func NewFrameClassifier(rng *rand.Rand, size, hidden, c int) *FrameClassifier {
-	return &FrameClassifier{Size: size, In: *nn.NewLinear(rng, size*size*3, hidden, true), Out: *nn.NewLinear(rng, hidden, c, true)}
+	return &FrameClassifier{Size: size, In: *nn.NewLinear(rng, auxPatch*auxPatch*3, hidden, true), Out: *nn.NewLinear(rng, hidden, c, true)}
 }
 
 // AuxDim is the number of classes C.
 func (f *FrameClassifier) AuxDim() int { return f.Out.W.Shape()[0] }
 
-// Input resizes frames (T, H, W, 3) to the classifier's input (T, Size*Size*3).
+// Input resizes frames (T, H, W, 3) to the classifier's input
+// (T, Size, Size, 3).
 // It fails on a bad shape or a NaN.
 func (f *FrameClassifier) Input(frames *tensor.Dense) (*tensor.Dense, error) {
 	if frames == nil {
@@ -52,6 +59,9 @@ func (f *FrameClassifier) Input(frames *tensor.Dense) (*tensor.Dense, error) {
 	s := frames.Shape()
 	if len(s) != 4 || s[3] != 3 || s[0] < 1 || s[1] < 1 || s[2] < 1 {
 		return nil, fmt.Errorf("diffusion: aux frames of shape %v: want (T, H, W, 3)", s)
+	}
+	if f.Size < auxPatch || f.Size%auxPatch != 0 {
+		return nil, fmt.Errorf("diffusion: aux size %d: want a positive multiple of %d", f.Size, auxPatch)
 	}
 	if frames.RequiresIterator() {
 		frames = frames.Materialize().(*tensor.Dense)
@@ -81,12 +91,16 @@ func (f *FrameClassifier) Input(frames *tensor.Dense) (*tensor.Dense, error) {
 			}
 		}
 	}
-	return dense(out, t, n*n*3), nil
+	return dense(out, t, n, n, 3), nil
 }
 
-// Forward maps inputs (T, Size*Size*3) (from Input) to logits (T, C).
+// Forward maps inputs (T, Size, Size, 3) (from Input) to logits (T, C).
 func (f *FrameClassifier) Forward(e nn.Exec, in nn.V) nn.V {
-	return f.Out.Forward(e, nn.GELU(e, f.In.Forward(e, in)))
+	t, n := in.Shape()[0], f.Size/auxPatch
+	p := e.Reshape(nn.Patchify(e, in, 1, auxPatch, auxPatch), t, n*n, auxPatch*auxPatch*3)
+	h := nn.GELU(e, f.In.Forward(e, p)) // (T, patches, Hidden)
+	pooled := e.Reshape(e.Max(h, 1), t, h.Shape()[2])
+	return f.Out.Forward(e, pooled)
 }
 
 // Loss returns the multi-label logistic loss of logits (T, C) against

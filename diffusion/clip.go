@@ -153,3 +153,11 @@ func (c Config) patchify(e nn.Exec, frames nn.V) nn.V {
 func zerosLike(e nn.Exec, v nn.V) nn.V {
 	return e.Const(tensor.New(tensor.WithShape(v.Shape().Clone()...), tensor.Of(tensor.Float32)))
 }
+
+// MaskTokens returns the clip's resized union mask laid out like the
+// denoiser's predicted noise, shape (Tt, P, F) (see Pass), 1 inside M_t:
+// for errors inside and outside the mask.
+func (c Config) MaskTokens(e nn.Exec, clip *Clip) nn.V {
+	m := e.Const(clip.Masks)
+	return c.patchify(e, e.Concat(3, m, m, m))
+}

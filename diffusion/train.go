@@ -52,36 +52,46 @@ func (c Config) tubeletLevels(s Schedule, segTaus []float64, tt, segTokens int) 
 }
 
 // TrainingLoss builds, on e, the noise-prediction loss of one example
-// (shape (1)): x_tau = alpha x_0 + sigma eps with one noise draw and one
-// level per temporal segment (Eq. 7 with temporal noise injection), then the
-// mean squared error between the denoiser's prediction and eps. It returns
-// an error (and no value) on a bad example.
+// (shape (1)): the mean squared error between the prediction and the noise
+// of Predict. It returns an error (and no value) on a bad example.
 func (m *Denoiser) TrainingLoss(e nn.Exec, ex TrainingExample) (nn.V, error) {
+	pred, eps, err := m.Predict(e, ex)
+	if err != nil {
+		return nil, err
+	}
+	return NoiseLoss(e, pred, eps), nil
+}
+
+// Predict noises the example's clip, x_tau = alpha x_0 + sigma eps with one
+// noise draw and one level per temporal segment (Eq. 7 with temporal noise
+// injection), and returns the denoiser's predicted noise and the true noise
+// eps, both patchified to (Tt, P, F) (see Pass).
+func (m *Denoiser) Predict(e nn.Exec, ex TrainingExample) (pred, eps nn.V, err error) {
 	c := m.Config
 	if ex.Clip == nil {
-		return nil, fmt.Errorf("diffusion: training example without a clip")
+		return nil, nil, fmt.Errorf("diffusion: training example without a clip")
 	}
 	tp := ex.Clip.Frames.Shape()[0]
 	segLen, segTok, err := c.segmentation(tp, ex.Segments)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	nseg := (tp + segLen - 1) / segLen
 	taus, err := SegmentLevels(ex.Seed, nseg, ex.Tau, ex.Jitter, 0.01, 0.99)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	eps, err := SegmentNoise(ex.Seed, segLen, ex.Clip.Frames.Shape()...)
+	noise, err := SegmentNoise(ex.Seed, segLen, ex.Clip.Frames.Shape()...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	noisy, err := AddNoise(ex.Schedule, ex.Clip.Frames, eps, FrameLevels(taus, tp, segLen))
+	noisy, err := AddNoise(ex.Schedule, ex.Clip.Frames, noise, FrameLevels(taus, tp, segLen))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	levels, err := c.tubeletLevels(ex.Schedule, taus, tp/c.Tubelet, segTok)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := Pass{
 		Noisy:     c.patchify(e, e.Const(noisy)),
@@ -93,6 +103,6 @@ func (m *Denoiser) TrainingLoss(e nn.Exec, ex TrainingExample) (nn.V, error) {
 	if ex.Unconditional {
 		p.Cond, p.Text = zerosLike(e, p.Cond), zerosLike(e, p.Text)
 	}
-	pred, _ := m.Forward(e, p)
-	return NoiseLoss(e, pred, c.patchify(e, e.Const(eps))), nil
+	pred, _ = m.Forward(e, p)
+	return pred, c.patchify(e, e.Const(noise)), nil
 }

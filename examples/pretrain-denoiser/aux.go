@@ -16,12 +16,6 @@ import (
 	"github.com/videodit/videodit/internal/synth"
 )
 
-// auxConfig is the config.json of the auxiliary classifier checkpoint.
-type auxConfig struct {
-	Size    int      `json:"size"`
-	Hidden  int      `json:"hidden"`
-	Classes []string `json:"classes"`
-}
 
 // auxBatch returns the classifier inputs (N, Size*Size*3) and labels (N, C)
 // of the frames of n clips.
@@ -38,14 +32,14 @@ func auxBatch(f *diffusion.FrameClassifier, src *clipSource, r *rand.Rand, first
 			return nil, nil, err
 		}
 		k := s.clip.T
-		in = append(in, x.Float32s()[:k*x.Shape()[1]]...)
+		in = append(in, x.Float32s()[:k*f.Size*f.Size*3]...)
 		for _, p := range s.present {
 			labels = append(labels, p...)
 		}
 		rows += k
 	}
 	c := f.AuxDim()
-	return tensor.New(tensor.WithShape(rows, len(in)/rows), tensor.WithBacking(in)),
+	return tensor.New(tensor.WithShape(rows, f.Size, f.Size, 3), tensor.WithBacking(in)),
 		tensor.New(tensor.WithShape(rows, c), tensor.WithBacking(labels)), nil
 }
 
@@ -54,7 +48,7 @@ func auxBatch(f *diffusion.FrameClassifier, src *clipSource, r *rand.Rand, first
 // OUT/aux with its held-out per-label accuracy.
 func trainAux(ctx context.Context, o options, w io.Writer) error {
 	classes := append(synth.Colours(), synth.Shapes()...)
-	cfg := auxConfig{Size: 16, Hidden: 64, Classes: classes}
+	cfg := diffusion.FrameClassifierConfig{Size: 32, Hidden: 64, Classes: classes}
 	f := diffusion.NewFrameClassifier(rand.New(rand.NewPCG(o.seed, 2)), cfg.Size, cfg.Hidden, len(classes))
 	src := o.source("aux", o.seed+2000)
 	held := o.source("auxheld", o.seed+3000)

@@ -1,0 +1,103 @@
+package diffusion
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+
+	"gorgonia.org/tensor"
+
+	"github.com/videodit/videodit/internal/checkpoint"
+	"github.com/videodit/videodit/internal/safetensors"
+)
+
+// ReadDenoiser builds a denoiser from a checkpoint written by
+// internal/checkpoint.Save (as examples/pretrain-denoiser does): config is
+// the content of config.json (a Config), weights of size bytes the
+// model.safetensors file. Every tensor of the denoiser must be in the file
+// with its shape and nothing else may be; errors name the tensor.
+func ReadDenoiser(config []byte, weights io.ReaderAt, size int64) (*Denoiser, error) {
+	var c Config
+	dec := json.NewDecoder(bytes.NewReader(config))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("diffusion: denoiser config: %w", err)
+	}
+	m, err := Skeleton(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := readTensors(m, weights, size); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// FrameClassifierConfig is the config.json of a FrameClassifier checkpoint.
+type FrameClassifierConfig struct {
+	// Size is the side of the resized frames, Hidden the hidden width.
+	Size   int `json:"size"`
+	Hidden int `json:"hidden"`
+	// Classes names the C outputs.
+	Classes []string `json:"classes"`
+}
+
+// ReadFrameClassifier builds a FrameClassifier from its checkpoint (config
+// a FrameClassifierConfig), like ReadDenoiser.
+func ReadFrameClassifier(config []byte, weights io.ReaderAt, size int64) (*FrameClassifier, FrameClassifierConfig, error) {
+	var c FrameClassifierConfig
+	if err := json.Unmarshal(config, &c); err != nil {
+		return nil, c, fmt.Errorf("diffusion: frame classifier config: %w", err)
+	}
+	if c.Size < 1 || c.Hidden < 1 || len(c.Classes) < 1 {
+		return nil, c, fmt.Errorf("diffusion: frame classifier config: size %d, hidden %d, %d classes: want all >= 1", c.Size, c.Hidden, len(c.Classes))
+	}
+	f := &FrameClassifier{Size: c.Size}
+	if err := readTensors(f, weights, size); err != nil {
+		return nil, c, err
+	}
+	if s := f.In.W.Shape(); s[1] != auxPatch*auxPatch*3 || s[0] != c.Hidden || f.Out.W.Shape()[0] != len(c.Classes) {
+		return nil, c, fmt.Errorf("diffusion: frame classifier: weights %v do not match config %+v", s, c)
+	}
+	return f, c, nil
+}
+
+// readTensors fills every tensor field of model from a safetensors file.
+func readTensors(model any, weights io.ReaderAt, size int64) error {
+	r, err := safetensors.NewReader(weights, size, "model.safetensors")
+	if err != nil {
+		return fmt.Errorf("diffusion: %w", err)
+	}
+	used := map[string]bool{}
+	err = checkpoint.Walk(model, func(name string, t **tensor.Dense) error {
+		info, ok := r.Info(name)
+		if !ok {
+			return fmt.Errorf("diffusion: tensor %q missing from the checkpoint", name)
+		}
+		if *t != nil && !slices.Equal([]int((*t).Shape()), info.Shape) {
+			return fmt.Errorf("diffusion: tensor %q: shape %v in the checkpoint, model wants %v", name, info.Shape, (*t).Shape())
+		}
+		data, err := r.Float32s(name)
+		if err != nil {
+			return fmt.Errorf("diffusion: %w", err)
+		}
+		shape := info.Shape
+		if len(shape) == 0 {
+			shape = []int{1}
+		}
+		*t = dense(data, shape...)
+		used[name] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, in := range r.Tensors() {
+		if !used[in.Name] {
+			return fmt.Errorf("diffusion: unexpected tensor %q in the checkpoint", in.Name)
+		}
+	}
+	return nil
+}
