@@ -16,7 +16,6 @@ import (
 	"github.com/videodit/videodit/internal/synth"
 )
 
-
 // auxBatch returns the classifier inputs (N, Size*Size*3) and labels (N, C)
 // of the frames of n clips.
 func auxBatch(f *diffusion.FrameClassifier, src *clipSource, r *rand.Rand, first, n int) (*tensor.Dense, *tensor.Dense, error) {
