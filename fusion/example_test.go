@@ -26,8 +26,8 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	// "re" is not a word of the corpus (WordPiece splits it); "-" and "?"
-	// are runes the corpus never holds ([UNK]).
+	// "re" is a piece of corpus words ("red", "return"); "-" and "?" are
+	// runes the corpus never holds, so their words are [UNK].
 	fmt.Println(tok.Tokenize("When does the red circle re-enter?"))
 
 	const T, dv, dt, df, dllm = 16, 32, 8, 8, 64
@@ -71,7 +71,7 @@ func Example() {
 	fmt.Println("time tokens", lay.Time)
 	fmt.Println("frame tokens", lay.Frames)
 	// Output:
-	// [when does the red circle r ##e [UNK] enter [UNK]]
+	// [when does the red circle re [UNK] enter [UNK]]
 	// frame tokens (16, 64)
 	// sequence (37, 64)
 	// object tokens [[5 6 7 8] [9 10 11 12]]

@@ -25,8 +25,9 @@ type VocabOptions struct {
 // [CLS], [SEP], [MASK]); the time tokens <0>..<N-1>; every rune of the
 // corpus, alone and as a "##" continuation; then the whole words of the
 // corpus by decreasing count; then, while room is left, the most frequent
-// word pieces (prefixes, and "##" suffixes of at least two runes) of the
-// words not in the vocabulary. Ties are broken by the token text, so the
+// word pieces (prefixes, and "##" suffixes of at least two runes) of all the
+// words, so that a word the corpus lacks ("bouncing") still splits into
+// known pieces ("bounc", "##ing") rather than into runes. Ties are broken by the token text, so the
 // result depends only on the corpus and the options. Words are those of
 // the Tokenizer's normalisation (lower case, punctuation split off).
 //
@@ -86,7 +87,7 @@ func TrainVocab(corpus []string, opt VocabOptions) ([]string, error) {
 	add(rankByCount(counts, minCount))
 	pieces := map[string]int{}
 	for w, n := range counts {
-		if have[w] || utf8.RuneCountInString(w) > maxWordRunes {
+		if utf8.RuneCountInString(w) > maxWordRunes {
 			continue
 		}
 		for i := range w {
