@@ -68,35 +68,35 @@ def rotate_half(x):
     return torch.cat((-x[..., h:], x[..., :h]), dim=-1)
 
 
-def rotary(pos, hd, theta):
+def rotary(pos, hd, theta, dtype=torch.float64):
     inv_freq = 1.0 / (theta ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd))
     freqs = pos.to(torch.float64)[:, None] * inv_freq[None, :]
     emb = torch.cat((freqs, freqs), dim=-1)
-    return emb.cos(), emb.sin()
+    return emb.cos().to(dtype), emb.sin().to(dtype)
 
 
-def mask(L, window):
+def mask(L, window, dtype=torch.float64):
     q = torch.arange(L)[:, None]
     k = torch.arange(L)[None, :]
     keep = k <= q
     if window:
         keep &= k > q - window
-    m = torch.zeros(L, L, dtype=torch.float64)
+    m = torch.zeros(L, L, dtype=dtype)
     m[~keep] = float("-inf")
     return m
 
 
-def forward(cfg, w, x, pos):
-    """x (L, D) float64 -> hidden (L, D), logits (L, V)."""
+def forward(cfg, w, x, pos, dtype=torch.float64):
+    """x (L, D) of dtype -> hidden (L, D), logits (L, V), computed in dtype."""
     d = cfg["hidden_size"]
     H = cfg["num_attention_heads"]
     KV = cfg["num_key_value_heads"]
     hd = d // H
     eps = cfg["rms_norm_eps"]
     L = x.shape[0]
-    cos, sin = rotary(pos, hd, cfg["rope_theta"])
-    m = mask(L, cfg.get("sliding_window") or 0)
-    W = {k: v.to(torch.float64) for k, v in w.items()}
+    cos, sin = rotary(pos, hd, cfg["rope_theta"], dtype)
+    m = mask(L, cfg.get("sliding_window") or 0, dtype)
+    W = {k: v.to(dtype) for k, v in w.items()}
     h = x
     for i in range(cfg["num_hidden_layers"]):
         p = "model.layers.%d." % i
