@@ -101,11 +101,12 @@ func packB(trans bool, b []float32, ldb, p0, j0, kb, nb int, dst []float32) {
 	}
 }
 
-// packRows16 interleaves the kb elements from column p0 of the sixteen
-// stored rows j0..j0+15 of b (row stride ldb) into dst: dst[p*16+j] =
-// b[(j0+j)*ldb+p0+p]. It reads the rows as parallel streams and writes dst in
-// order.
-func packRows16(b []float32, ldb, j0, p0, kb int, dst []float32) {
+// packRows16Go is packRows16 in Go: it reads the sixteen rows as parallel
+// streams and writes dst in order.
+func packRows16Go(b []float32, ldb, j0, p0, kb int, dst []float32) {
+	if kb == 0 {
+		return
+	}
 	var rows [16][]float32
 	for j := range rows {
 		o := (j0+j)*ldb + p0

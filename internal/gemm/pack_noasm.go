@@ -20,3 +20,10 @@ func copy16(dst, src []float32) {
 	d[8], d[9], d[10], d[11] = s[8], s[9], s[10], s[11]
 	d[12], d[13], d[14], d[15] = s[12], s[13], s[14], s[15]
 }
+
+// packRows16 interleaves the kb elements from column p0 of the sixteen
+// stored rows j0..j0+15 of b (row stride ldb) into dst: dst[p*16+j] =
+// b[(j0+j)*ldb+p0+p].
+func packRows16(b []float32, ldb, j0, p0, kb int, dst []float32) {
+	packRows16Go(b, ldb, j0, p0, kb, dst)
+}

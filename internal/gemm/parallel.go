@@ -15,6 +15,10 @@ const minFlopsPerGoroutine = 1 << 21
 // slabs share no output and each goroutine packs its own operands.
 func parallel(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	parts := runtime.GOMAXPROCS(0)
+	if m == 1 || n == 1 {
+		vector(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, parts)
+		return
+	}
 	if f := 2 * m * n * k / minFlopsPerGoroutine; f < parts {
 		parts = f
 	}

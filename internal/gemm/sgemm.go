@@ -71,11 +71,21 @@ func SgemmBatched(transA, transB bool, batch, m, n, k int, alpha float32, a []fl
 	for w := 0; w < procs; w++ {
 		wg.Go(func() {
 			for i := w; i < batch; i += procs {
-				one(i, serial)
+				one(i, serialProduct)
 			}
 		})
 	}
 	wg.Wait()
+}
+
+// serialProduct is one product on the calling goroutine: vector for
+// m == 1 or n == 1, else the packed kernel.
+func serialProduct(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 1 || n == 1 {
+		vector(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 1)
+		return
+	}
+	serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // scale sets the m x n matrix C (row stride ldc) to beta*C, or to zero

@@ -167,6 +167,23 @@ func TestSgemmTransposesAndScalars(t *testing.T) {
 	}
 }
 
+// TestSgemmVector covers the m == 1 and n == 1 products (vector.go) with
+// every transpose, scalars and padding, including outputs split over
+// goroutines.
+func TestSgemmVector(t *testing.T) {
+	var cases []gemmCase
+	for _, tA := range []bool{false, true} {
+		for _, tB := range []bool{false, true} {
+			for _, s := range [][3]int{{1, 1, 1}, {1, 37, 19}, {29, 1, 23}, {1, 4100, 520}, {4100, 1, 520}} {
+				cases = append(cases, gemmCase{tA, tB, s[0], s[1], s[2], 1, 0, 0}, gemmCase{tA, tB, s[0], s[1], s[2], -0.5, 2, 3})
+			}
+		}
+	}
+	for i, tc := range cases {
+		t.Run(tc.String(), func(t *testing.T) { runCase(t, tc, uint64(300+i)) })
+	}
+}
+
 // TestSgemmBlocking crosses the cache-block edges (kc, mc, nc) and the
 // parallel split, with sizes that leave partial tiles everywhere.
 func TestSgemmBlocking(t *testing.T) {
