@@ -37,6 +37,8 @@ var (
 // with the implied shape; a tensor the config does not explain is an error,
 // except rotary_emb.inv_freq buffers of older exports (recomputed here). With
 // tie_word_embeddings an lm_head.weight in the file must equal the embedding.
+// A config implying far more weights than the file holds (over twice, plus
+// 2^20) is refused before the model is allocated.
 // Errors name the file and the tensor and wrap ErrMissing, ErrShape,
 // ErrUnexpected, ErrTied, ErrConfig or a safetensors error.
 func Load(ctx context.Context, dir string) (*Model, error) {
@@ -50,6 +52,20 @@ func Load(ctx context.Context, dir string) (*Model, error) {
 		return nil, fmt.Errorf("lm: %w", err)
 	}
 	defer f.Close()
+	// Refuse a config far larger than the file before allocating its model
+	// (a hostile config.json must not make Load allocate without bound);
+	// smaller disagreements get the precise errors of fill.
+	var stored float64
+	for _, info := range f.Tensors() {
+		n := 1.0
+		for _, d := range info.Shape {
+			n *= float64(d)
+		}
+		stored += n
+	}
+	if need := c.numParams(); need > 2*stored+1<<20 {
+		return nil, fmt.Errorf("lm: %s: %w: the config implies %.0f parameters, the file holds %.0f values", path, ErrMissing, need, stored)
+	}
 	m := build(c)
 	if err := fill(ctx, c, f.Reader, m); err != nil {
 		return nil, fmt.Errorf("lm: %s: %w", path, err)

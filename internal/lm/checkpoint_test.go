@@ -272,6 +272,23 @@ func TestLoadFileErrors(t *testing.T) {
 	if _, err := Load(context.Background(), dir); !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), modelFile) {
 		t.Errorf("no weights: error %v, want one naming %s", err, modelFile)
 	}
+	// A config far larger than the file is refused before the model is
+	// allocated.
+	huge := strings.Replace(llamaJSON, `"hidden_size": 32`, `"hidden_size": 1048576`, 1)
+	if err := os.WriteFile(filepath.Join(dir, configFile), []byte(huge), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	small := rewrite(t, small(Llama), func(map[string]safetensors.Tensor) {})
+	data, err := os.ReadFile(filepath.Join(small, modelFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, modelFile), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(context.Background(), dir); !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "the config implies") {
+		t.Errorf("huge config: error %v, want ErrMissing about the parameter count", err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, configFile), []byte(`{"model_type": "gpt2"}`), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -240,3 +240,16 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
+
+// numParams returns the number of weights of a model of config c, in
+// float64 so that a hostile config cannot overflow it.
+func (c Config) numParams() float64 {
+	d, hd, i := float64(c.HiddenSize), float64(c.HeadDims()), float64(c.IntermediateSize)
+	h, kv, v := float64(c.NumAttentionHeads), float64(c.NumKeyValueHeads), float64(c.VocabSize)
+	layer := 2*d + 2*h*hd*d + 2*kv*hd*d + 3*i*d
+	n := v*d + float64(c.NumHiddenLayers)*layer + d
+	if !c.TieWordEmbeddings {
+		n += v * d
+	}
+	return n
+}
