@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"gorgonia.org/tensor"
 
@@ -16,8 +17,9 @@ import (
 // ReadDenoiser builds a denoiser from a checkpoint written by
 // internal/checkpoint.Save (as examples/pretrain-denoiser does): config is
 // the content of config.json (a Config), weights of size bytes the
-// model.safetensors file. Every tensor of the denoiser must be in the file
-// with its shape and nothing else may be; errors name the tensor.
+// model.safetensors file. Every tensor of the denoiser (optional biases
+// aside) must be in the file with its shape and nothing else may be; errors
+// name the tensor.
 func ReadDenoiser(config []byte, weights io.ReaderAt, size int64) (*Denoiser, error) {
 	var c Config
 	dec := json.NewDecoder(bytes.NewReader(config))
@@ -73,6 +75,9 @@ func readTensors(model any, weights io.ReaderAt, size int64) error {
 	used := map[string]bool{}
 	err = checkpoint.Walk(model, func(name string, t **tensor.Dense) error {
 		info, ok := r.Info(name)
+		if !ok && strings.HasSuffix(name, ".bias") && *t == nil {
+			return nil // an optional bias the model does not have
+		}
 		if !ok {
 			return fmt.Errorf("diffusion: tensor %q missing from the checkpoint", name)
 		}

@@ -26,6 +26,7 @@ type sample struct {
 	clip        *diffusion.Clip
 	instruction string
 	present     [][]float32 // [frame][colour..., shape...]
+	start       int         // first frame of the clip in its video
 }
 
 // clip returns the clip of video index, starting at a frame and masking
@@ -90,7 +91,7 @@ func (s *clipSource) clip(r *rand.Rand, index int) (*sample, error) {
 		}
 		instr = "highlight " + strings.Join(names, " and ")
 	}
-	return &sample{clip: clip, instruction: instr, present: present}, nil
+	return &sample{clip: clip, instruction: instr, present: present, start: start}, nil
 }
 
 // index0 returns the index of s in list, or 0.

@@ -33,13 +33,18 @@ func main() {
 	flag.BoolVar(&o.resume, "resume", false, "resume from OUT/last")
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of the initialisation, the clips and the noise")
 	flag.IntVar(&o.auxSteps, "aux-steps", 0, "train the auxiliary frame encoder for N steps instead (saved to OUT/aux)")
+	flag.StringVar(&o.probe, "probe", "", "instead of training, print the held-out evidence (denoising error, linear probes) of the checkpoint in this directory")
+	flag.IntVar(&o.probeVideos, "probe-videos", 16, "held-out videos for -probe")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error
-	if o.auxSteps > 0 {
+	switch {
+	case o.probe != "":
+		err = evidence(ctx, o, os.Stdout)
+	case o.auxSteps > 0:
 		err = trainAux(ctx, o, os.Stdout)
-	} else {
+	default:
 		err = train(ctx, o, os.Stdout)
 	}
 	if err != nil {

@@ -29,6 +29,8 @@ type options struct {
 	resume                    bool
 	seed                      uint64
 	auxSteps                  int
+	probe                     string
+	probeVideos               int
 }
 
 // state is what OUT/last/state.json holds beside the weights.
