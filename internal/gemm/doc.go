@@ -10,7 +10,9 @@
 // accumulators, one broadcast and two FMAs per row and k-step); elsewhere, on
 // CPUs without those features, and under the noasm build tag it is pure Go
 // with the same packing. Products large enough to pay for it are cut into
-// row or column slabs, one goroutine each, up to GOMAXPROCS.
+// row or column slabs, one goroutine each, up to GOMAXPROCS. Products with
+// one row or one column (m == 1 or n == 1: a token through a linear layer)
+// skip the packing and run as dot products or axpys (vector.go).
 //
 // Results match a float64 product within float32 rounding (the sum's order
 // differs from a naive loop); beta == 0 never reads C, as in BLAS. The only
