@@ -35,6 +35,11 @@ type FlowTracker struct {
 
 var _ Tracker = (*FlowTracker)(nil)
 
+// goodAlignment is the mean robust alignment loss (see refineMotion) below
+// which the constant-velocity prediction is kept without consulting the
+// dense flow.
+const goodAlignment = 0.05
+
 func (ft *FlowTracker) params() flowParams {
 	p := flowParams{levels: 4, radius: 3, iters: 4, lambda: 1e-6, confidence: 1e-4}
 	if ft.Levels > 0 {
@@ -83,9 +88,17 @@ func (ft *FlowTracker) Track(ctx context.Context, frames *tensor.Dense, start in
 			return nil, fmt.Errorf("segment: tracking at frame %d: %w", t, err)
 		}
 		next := pyr(t)
-		// The backward estimator run from next to prev gives, at every
-		// pixel x of prev, the displacement to next: the forward flow.
-		g, conf := backwardFlow(next, prev, p)
+		// The dense flow is computed at most once per frame, when an
+		// entity needs it. The backward estimator run from next to prev
+		// gives, at every pixel x of prev, the displacement to next: the
+		// forward flow.
+		var g field
+		var conf []float32
+		denseFlow := func() {
+			if conf == nil {
+				g, conf = backwardFlow(next, prev, p)
+			}
+		}
 		levels := make([]alignLevel, min(len(next), maxAlignLevel+1))
 		for l := range levels {
 			gx, gy := gradients(next[l])
@@ -95,12 +108,15 @@ func (ft *FlowTracker) Track(ctx context.Context, frames *tensor.Dense, start in
 			if cur[i].Area() == 0 {
 				continue
 			}
-			// Two starting points: the fit to the dense flow, and the
-			// last frame's motion (constant velocity); the better
-			// alignment wins.
-			step, loss := refineMotion(levels, cur[i], fitMotion(cur[i], g, conf))
-			if s2, l2 := refineMotion(levels, cur[i], last[i]); l2 < loss {
-				step = s2
+			// Two starting points: the last frame's motion (constant
+			// velocity) and, unless that aligns well already, the fit to
+			// the dense flow; the better alignment wins.
+			step, loss := refineMotion(levels, cur[i], last[i])
+			if loss > goodAlignment {
+				denseFlow()
+				if s2, l2 := refineMotion(levels, cur[i], fitMotion(cur[i], g, conf)); l2 < loss {
+					step = s2
+				}
 			}
 			last[i] = step
 			pred := moved[i].then(step)

@@ -31,11 +31,11 @@ func texture(x, y float64, phase float64) [3]float32 {
 	}
 }
 
-// render draws the frames anti-aliased (4 x 4 samples per pixel, as a
+// render draws the frames anti-aliased (2 x 2 samples per pixel, as a
 // camera integrates light over a pixel): the true mask holds the pixels at
 // least half covered by the object.
 func (s motionScene) render() (*tensor.Dense, []Mask) {
-	const ss = 4
+	const ss = 2
 	data := make([]float32, s.T*s.h*s.w*3)
 	masks := make([]Mask, s.T)
 	for t := range s.T {

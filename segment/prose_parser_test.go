@@ -3,27 +3,18 @@ package segment
 import (
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-// The tagger model takes a while to load (seconds under -race): the tests
-// share one parser, which also exercises its concurrent use.
-var shared struct {
-	once sync.Once
-	p    *ProseParser
-	err  error
-}
-
 func testParser(t testing.TB) *ProseParser {
 	t.Helper()
-	shared.once.Do(func() { shared.p, shared.err = NewProseParser() })
-	if shared.err != nil {
-		t.Fatal(shared.err)
+	p, err := NewProseParser()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return shared.p
+	return p
 }
 
 // texts lists the Text of each phrase.
