@@ -7,18 +7,24 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// FlowTracker is the default Tracker. Between consecutive frames it
-// estimates dense optical flow (pyramidal Lucas-Kanade, coarse to fine,
-// iterated with warping, on all three colour channels; flat regions take
-// the flow of their surroundings), fits each mask's motion to the flow
-// inside it (an affine map, confidence-weighted least squares with robust
-// reweighting, so translation, rotation and scaling are followed while
-// noisy and occluded pixels are outvoted), and renders the mask at the new
-// frame as the seed mask moved by the composed motions since the seed
-// (read bilinearly, thresholded at 0.5: binary, no blur and no sub-pixel
-// rounding accumulate). The mask keeps the seed's shape up to an affine
-// map: non-rigid change is left to re-seeding (see Reseed). Pure Go; each
-// frame's work is spread over all CPUs.
+// FlowTracker is the default Tracker. It follows each mask by its motion
+// between consecutive frames, an affine map (translation, rotation,
+// scaling, shear) found by aligning the mask's pixels, plus a 1-pixel ring
+// of surroundings, with the next frame directly (Gauss-Newton, coarse to
+// fine over an image pyramid, robust weights so occluded or changed pixels
+// count little). The alignment starts from the last frame's motion and,
+// when that aligns poorly, also from the motion fitted to dense optical
+// flow between the two frames (pyramidal Lucas-Kanade, coarse to fine,
+// iterated with warping, on all three colour channels, flat regions taking
+// the flow of their surroundings); the better alignment wins. The composed
+// motion is then corrected against the seed frame itself (the seed's
+// pixels aligned with the current frame), which removes the drift of
+// chained frame-to-frame estimates while the seed's appearance holds. The
+// mask at each frame is the seed mask moved by the composed motion (read
+// bilinearly, thresholded at 0.5: binary, no blur and no sub-pixel rounding
+// accumulate), so it keeps the seed's shape up to an affine map: non-rigid
+// change and occlusion are left to re-seeding (see Reseed). Pure Go; image
+// work on large frames is spread over all CPUs.
 //
 // The zero FlowTracker is ready to use with the defaults below.
 type FlowTracker struct {
