@@ -4,7 +4,7 @@
 # same shapes, and one transformer block in our eager and graph executors and
 # in PyTorch, in one run on this machine, then prints the table of GFLOP/s,
 # ours/torch and ours/peak. docs/performance.md explains the columns.
-# It alternates the PyTorch side and ours BENCH_ROUNDS times (default 3) with
+# It alternates the PyTorch side and ours BENCH_ROUNDS times (default 5) with
 # BENCH_REPS timed repetitions per case (default 10) and keeps each case's
 # best time, as the machine may be shared.
 set -euo pipefail
@@ -39,4 +39,4 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/benchcompare" ./internal/gemm/cmd/benchcompare
 "$tmp/benchcompare" -python /usr/bin/python3 -script scripts/bench_compare.py \
-	-rounds "${BENCH_ROUNDS:-3}" -reps "${BENCH_REPS:-10}"
+	-rounds "${BENCH_ROUNDS:-5}" -reps "${BENCH_REPS:-10}"
