@@ -78,7 +78,7 @@ func trainAux(ctx context.Context, o options, w io.Writer) error {
 			}
 			ps = append(ps, optim.Param{Name: names[p], Value: p.Float32s(), Grad: grad.Float32s()})
 		}
-		lr := optim.Cosine(step, o.auxSteps, o.auxSteps/20, 3e-3, 1e-4)
+		lr := optim.Cosine(step, o.auxSteps, o.auxSteps/20, o.auxLR, o.auxLR/30)
 		if err := opt.Step(lr, ps); err != nil {
 			return err
 		}

@@ -33,6 +33,7 @@ func main() {
 	flag.BoolVar(&o.resume, "resume", false, "resume from OUT/last")
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of the initialisation, the clips and the noise")
 	flag.IntVar(&o.auxSteps, "aux-steps", 0, "train the auxiliary frame encoder for N steps instead (saved to OUT/aux)")
+	flag.Float64Var(&o.auxLR, "aux-lr", 1e-2, "peak learning rate of the auxiliary encoder")
 	flag.StringVar(&o.probe, "probe", "", "instead of training, print the held-out evidence (denoising error, linear probes) of the checkpoint in this directory")
 	flag.IntVar(&o.probeVideos, "probe-videos", 16, "held-out videos for -probe")
 	flag.Parse()

@@ -31,6 +31,7 @@ type options struct {
 	auxSteps                  int
 	probe                     string
 	probeVideos               int
+	auxLR                     float64
 }
 
 // state is what OUT/last/state.json holds beside the weights.
