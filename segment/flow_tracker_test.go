@@ -120,3 +120,32 @@ func TestFlowTrackerKnownMotion(t *testing.T) {
 		})
 	}
 }
+
+// TestFlowTrackerTinyFrames runs the tracker on frames smaller than its
+// pyramid and window: the masks come back with the right shapes.
+func TestFlowTrackerTinyFrames(t *testing.T) {
+	for _, sz := range [][2]int{{1, 1}, {2, 3}, {5, 4}, {7, 9}} {
+		h, w := sz[0], sz[1]
+		T := 4
+		data := make([]float32, T*h*w*3)
+		for i := range data {
+			data[i] = float32(i%7) / 7
+		}
+		frames := tensor.New(tensor.WithShape(T, h, w, 3), tensor.WithBacking(data))
+		seed := MaskFromBox(w, h, Box{X0: 0, Y0: 0, X1: (w + 1) / 2, Y1: (h + 1) / 2})
+		out, err := (&FlowTracker{}).Track(context.Background(), frames, 0, []Mask{seed, NewMask(w, h)}, nil)
+		if err != nil {
+			t.Fatalf("%dx%d: %v", w, h, err)
+		}
+		for i, tr := range out {
+			if len(tr) != T {
+				t.Fatalf("%dx%d: track %d has %d masks, want %d", w, h, i, len(tr), T)
+			}
+			for f, m := range tr {
+				if m.Width() != w || m.Height() != h {
+					t.Errorf("%dx%d: track %d frame %d is %dx%d", w, h, i, f, m.Width(), m.Height())
+				}
+			}
+		}
+	}
+}
