@@ -77,6 +77,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("diffusion: config: hidden %d, blocks %d, window %d: want >= 1, >= 1, >= 0", c.Hidden, c.Blocks, c.Window)
 	case c.TimeDim < 2 || c.TimeDim%2 != 0 || c.TextDim < 1:
 		return fmt.Errorf("diffusion: config: time dim %d (even, >= 2), text dim %d (>= 1)", c.TimeDim, c.TextDim)
+	case c.Height > 4096 || c.Width > 4096 || c.Patch > 256 || c.Tubelet > 64 || c.Dim > 8192 || c.Heads > 256 ||
+		c.Hidden > 65536 || c.Blocks > 256 || c.Window > 1024 || c.TimeDim > 8192 || c.TextDim > 8192 || len(c.Vocab) > 1<<20:
+		return fmt.Errorf("diffusion: config: a size is beyond the limits (frames 4096, patch 256, tubelet 64, widths 8192, hidden 65536, heads and blocks 256, window 1024, vocabulary 2^20)")
 	}
 	return nil
 }

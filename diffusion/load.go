@@ -34,7 +34,47 @@ func ReadDenoiser(config []byte, weights io.ReaderAt, size int64) (*Denoiser, er
 	if err := readTensors(m, weights, size); err != nil {
 		return nil, err
 	}
+	if err := m.checkShapes(); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// checkShapes compares every tensor's shape with the one its configuration
+// implies.
+func (m *Denoiser) checkShapes() error {
+	c := m.Config
+	d, f := c.Dim, c.PatchFeatures()
+	want := map[string][]int{
+		"embed.weight": {d, 7 * f / 3}, "embed.bias": {d}, "pos": {c.Tokens(), d},
+		"time.in.weight": {d, c.TimeDim}, "time.in.bias": {d}, "time.out.weight": {d, d}, "time.out.bias": {d},
+		"text.table": {len(c.Vocab) + 1, c.TextDim}, "text_proj.weight": {d, c.TextDim}, "text_proj.bias": {d},
+		"final.adaln.linear.weight": {2 * d, d}, "final.adaln.linear.bias": {2 * d},
+		"final.head.weight": {f, d}, "final.head.bias": {f},
+	}
+	for i := range m.Blocks {
+		p := fmt.Sprintf("blocks.%d.", i)
+		want[p+"adaln.linear.weight"], want[p+"adaln.linear.bias"] = []int{6 * d, d}, []int{6 * d}
+		for _, n := range []string{"q_proj", "k_proj", "v_proj", "o_proj"} {
+			want[p+"attn."+n+".weight"], want[p+"attn."+n+".bias"] = []int{d, d}, []int{d}
+		}
+		want[p+"mlp.gate_proj.weight"], want[p+"mlp.up_proj.weight"] = []int{c.Hidden, d}, []int{c.Hidden, d}
+		want[p+"mlp.down_proj.weight"] = []int{d, c.Hidden}
+	}
+	return checkpoint.Walk(m, func(name string, t **tensor.Dense) error {
+		w, ok := want[name]
+		switch {
+		case *t == nil && strings.HasSuffix(name, ".bias") && !ok:
+			return nil
+		case *t == nil:
+			return fmt.Errorf("diffusion: tensor %q missing from the checkpoint", name)
+		case !ok:
+			return fmt.Errorf("diffusion: unexpected tensor %q", name)
+		case !slices.Equal(w, []int((*t).Shape())):
+			return fmt.Errorf("diffusion: tensor %q has shape %v, config %+v wants %v", name, (*t).Shape(), c, w)
+		}
+		return nil
+	})
 }
 
 // FrameClassifierConfig is the config.json of a FrameClassifier checkpoint.
