@@ -2,10 +2,10 @@ package cuda
 
 import "errors"
 
-// ErrNoCUDA is returned by every entry point of a build without the cuda
-// build tag: Open, NumDevices and NewExec. Rebuild with -tags cuda (see
+// ErrNoCUDA is returned by every entry point of a build without the
+// videodit_cuda build tag: Open, NumDevices and NewExec. Rebuild with -tags videodit_cuda (see
 // docs/cuda.md) to use a GPU.
-var ErrNoCUDA = errors.New("cuda: built without CUDA (rebuild with -tags cuda)")
+var ErrNoCUDA = errors.New("cuda: built without CUDA (rebuild with -tags videodit_cuda)")
 
 // ErrNoDevice is returned (wrapped) by a cuda build that finds no usable
 // device: no driver, no GPU, a device ordinal out of range, or a device older
