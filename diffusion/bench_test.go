@@ -27,7 +27,9 @@ func defaultEncoder(b *testing.B, o diffusion.Options) *diffusion.Encoder {
 
 // BenchmarkFeatures encodes clips of T = 96, 192 and 384 frames (64x64,
 // segments of 8 frames, the paper's T = 96, K = 12 scaled) with the default
-// options; frames/s should stay flat (linear cost).
+// options; frames/s should stay flat (linear cost). Also reported: the
+// fastest single encode (ms/encode-min), which resists the noise of a
+// shared machine.
 func BenchmarkFeatures(b *testing.B) {
 	for _, t := range []int{96, 192, 384} {
 		b.Run(fmt.Sprintf("T=%d", t), func(b *testing.B) {
@@ -36,12 +38,18 @@ func BenchmarkFeatures(b *testing.B) {
 			enc := defaultEncoder(b, o)
 			frames, masks := diffusiontest.Clip(1, t, 64, 64)
 			b.ResetTimer()
+			var fastest time.Duration
 			for range b.N {
+				start := time.Now()
 				if _, err := enc.Encode(context.Background(), frames, masks, "highlight the red circle"); err != nil {
 					b.Fatal(err)
 				}
+				if d := time.Since(start); fastest == 0 || d < fastest {
+					fastest = d
+				}
 			}
 			b.ReportMetric(float64(t*b.N)/b.Elapsed().Seconds(), "frames/s")
+			b.ReportMetric(float64(fastest.Milliseconds()), "ms/encode-min")
 		})
 	}
 }
@@ -72,15 +80,17 @@ func BenchmarkTableVI(b *testing.B) {
 			}
 		}
 	}
-	total := make([]time.Duration, len(knobs))
+	best := make([]time.Duration, len(knobs))
 	for range b.N {
 		for i, k := range knobs {
 			o := diffusion.DefaultOptions()
 			o.Steps, o.Schedule, o.Guidance, o.Segments = k.s, k.sched, k.gs, 4
-			total[i] += timeOf(o)
+			if d := timeOf(o); best[i] == 0 || d < best[i] {
+				best[i] = d
+			}
 		}
 	}
 	for i, k := range knobs {
-		b.ReportMetric(float64(total[0])/float64(total[i]), fmt.Sprintf("S%d-%s-GS%.1f/S2", k.s, k.sched, k.gs))
+		b.ReportMetric(float64(best[0])/float64(best[i]), fmt.Sprintf("S%d-%s-GS%.1f/S2", k.s, k.sched, k.gs))
 	}
 }
