@@ -47,7 +47,7 @@ func Example() {
 		return
 	}
 	z := tensor.New(tensor.WithShape(T, dv), tensor.WithBacking(make([]float32, T*dv))) // z_t from the diffusion encoder
-	eText := make([]float32, dt)                                                       // e_text from a TextEncoder
+	eText := make([]float32, dt)                                                        // e_text from a TextEncoder
 	frames, err := fuser.Fuse(z, eText, eTime)
 	if err != nil {
 		fmt.Println(err)
