@@ -97,4 +97,3 @@ func (e *Exec) unary(name string, op int32, a nn.V, s float32) nn.V {
 	}
 	return out
 }
-

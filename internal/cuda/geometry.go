@@ -79,4 +79,3 @@ func attnGeom(batch, lq, lk, dh int) (g geom, ok bool) {
 	}
 	return geom{grid: [3]int{max(lq, 1), max(1, min(batch, maxGridYZ)), 1}, block: [3]int{attnThreads, 1, 1}, shared: sh}, true
 }
-
