@@ -106,14 +106,25 @@ func LoadText(ctx context.Context, fsys fs.FS) (*TextTransformer, error) {
 	if cfg.VocabSize != tok.Size() {
 		return nil, fmt.Errorf("fusion: loading text encoder: %s says vocab_size %d, %s has %d tokens", checkpoint.ConfigFile, cfg.VocabSize, VocabFile, tok.Size())
 	}
-	// The weights are overwritten below; the seed only fills the shapes.
-	m, err := NewTextTransformer(rand.New(rand.NewPCG(0, 0)), cfg, tok)
-	if err != nil {
+	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("fusion: loading text encoder: %s: %w", checkpoint.ConfigFile, err)
 	}
 	mb, err := read(checkpoint.ModelFile)
 	if err != nil {
 		return nil, err
+	}
+	// Refuse a config whose model is larger than the file could hold (at
+	// least 2 bytes a weight) before allocating it, so that a corrupt or
+	// hostile config cannot exhaust memory; the per-tensor check below
+	// names the exact disagreement of a plausible one.
+	if n := cfg.params(); n > float64(len(mb)) {
+		return nil, fmt.Errorf("fusion: loading text encoder: %s implies %.0f weights, more than %s (%d bytes) could hold",
+			checkpoint.ConfigFile, n, checkpoint.ModelFile, len(mb))
+	}
+	// The weights are overwritten below; the seed only fills the shapes.
+	m, err := NewTextTransformer(rand.New(rand.NewPCG(0, 0)), cfg, tok)
+	if err != nil {
+		return nil, fmt.Errorf("fusion: loading text encoder: %s: %w", checkpoint.ConfigFile, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("fusion: loading text encoder: %w", err)

@@ -67,6 +67,13 @@ func (c TextConfig) validate() error {
 	return nil
 }
 
+// params returns the number of weights of a TextTransformer of size c
+// (in float64, so that absurd sizes do not overflow).
+func (c TextConfig) params() float64 {
+	v, d, h, l := float64(c.VocabSize), float64(c.Dim), float64(c.Hidden), float64(c.Layers)
+	return v*d + l*(2*d+4*d*d+3*d*h) + 2*d
+}
+
 // TextTransformer is the default TextEncoder: the WordPiece Tokenizer and a
 // bidirectional transformer encoder (Llama-style pre-norm blocks of package
 // nn with rotary positions and no causal mask), whose output at the [CLS]

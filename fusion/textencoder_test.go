@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"gorgonia.org/tensor"
@@ -208,4 +209,60 @@ func TestTextLoadErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTextLoadHugeConfig checks that a config claiming a model larger than
+// the weights file fails before the model is allocated, naming both sizes.
+func TestTextLoadHugeConfig(t *testing.T) {
+	dir := t.TempDir()
+	if err := fusion.SaveText(context.Background(), dir, tinyEncoder(t)); err != nil {
+		t.Fatal(err)
+	}
+	writeConfig(t, dir, func(c map[string]any) { c["dim"] = 1 << 20; c["heads"] = 1 << 19 })
+	_, err := fusion.LoadText(context.Background(), os.DirFS(dir))
+	if err == nil || !strings.Contains(err.Error(), "more than model.safetensors") {
+		t.Errorf("huge config: error %v, want one naming the file's capacity", err)
+	}
+}
+
+// FuzzLoadTextConfig loads a valid checkpoint with a fuzzed config.json:
+// LoadText must fail cleanly or return an encoder that encodes.
+func FuzzLoadTextConfig(f *testing.F) {
+	tok, err := fusion.NewTokenizer(testVocab)
+	if err != nil {
+		f.Fatal(err)
+	}
+	m, err := fusion.NewTextTransformer(rand.New(rand.NewPCG(21, 22)), tinyConfig(tok.Size()), tok)
+	if err != nil {
+		f.Fatal(err)
+	}
+	dir := f.TempDir()
+	if err := fusion.SaveText(context.Background(), dir, m); err != nil {
+		f.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, name := range []string{checkpoint.ConfigFile, checkpoint.ModelFile, fusion.VocabFile} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		files[name] = b
+	}
+	f.Add(files[checkpoint.ConfigFile])
+	f.Add([]byte(`{"vocab_size": 30, "dim": 1000000000, "heads": 2, "layers": 2, "hidden": 12, "max_len": 12, "rope_base": 10000, "eps": 1e-6}`))
+	f.Add([]byte(`{"layers": -1}`))
+	f.Fuzz(func(t *testing.T, config []byte) {
+		fsys := fstest.MapFS{
+			checkpoint.ConfigFile: {Data: config},
+			checkpoint.ModelFile:  {Data: files[checkpoint.ModelFile]},
+			fusion.VocabFile:      {Data: files[fusion.VocabFile]},
+		}
+		enc, err := fusion.LoadText(context.Background(), fsys)
+		if err != nil {
+			return
+		}
+		if _, err := enc.Encode(context.Background(), "the red circle"); err != nil {
+			t.Fatalf("a loaded encoder fails to encode: %v", err)
+		}
+	})
 }
