@@ -30,7 +30,14 @@ CUresult CUDAAPI cuInit(unsigned int flags) {
 
 static int vd_cuinit_result(void) { return vd_init_result; }
 
+// vd_error_name names a driver result; the stub library cannot, so the
+// results of a failed cuInit are named here.
 static const char* vd_error_name(int r) {
+	switch (r) {
+	case CUDA_ERROR_STUB_LIBRARY: return "CUDA_ERROR_STUB_LIBRARY (the stub libcuda, not a driver)";
+	case CUDA_ERROR_NO_DEVICE: return "CUDA_ERROR_NO_DEVICE";
+	case CUDA_ERROR_NOT_INITIALIZED: return "CUDA_ERROR_NOT_INITIALIZED";
+	}
 	const char* s = NULL;
 	if (cuGetErrorName((CUresult)r, &s) != CUDA_SUCCESS || s == NULL) return "unknown CUDA error";
 	return s;

@@ -1,0 +1,46 @@
+//go:build videodit_cuda
+
+package cuda
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/videodit/videodit/internal/nn"
+	"github.com/videodit/videodit/internal/nn/nntest"
+)
+
+// readCUDA is the conformance suite's Reader for the CUDA executor.
+func readCUDA(e nn.Exec, v nn.V) ([]float32, error) {
+	ce, ok := e.(*Exec)
+	if !ok {
+		return nil, errors.New("not a *cuda.Exec")
+	}
+	return ce.Read(v)
+}
+
+// TestConformance runs the whole conformance suite of package nn (every
+// primitive and layer, fused and composed paths, against the float64
+// reference) on the device, with each launch checked for completion so
+// that a fault names its kernel.
+func TestConformance(t *testing.T) {
+	d := openOrSkip(t)
+	d.CheckEachLaunch(true)
+	var execs []*Exec
+	nntest.RunConformance(t, "cuda", func() nn.Exec {
+		e, err := NewExec(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		execs = append(execs, e)
+		return e
+	}, readCUDA)
+	for _, e := range execs {
+		if err := e.Release(); err != nil {
+			t.Error(err)
+		}
+	}
+	if s := d.PoolStats(); s.Live != 0 {
+		t.Errorf("%d bytes live after every Exec was released", s.Live)
+	}
+}
