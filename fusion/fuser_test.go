@@ -140,3 +140,29 @@ func TestFuserErrors(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFuse fuses a 96-frame clip: d_v = 256, d_t = d_f = 64,
+// d_LLM = 512, on the eager executor.
+func BenchmarkFuse(b *testing.B) {
+	const T, dv, dt, df, dllm = 96, 256, 64, 64, 512
+	f, err := fusion.NewConcatFuser(rand.New(rand.NewPCG(1, 1)), fusion.FuserConfig{VisualDim: dv, TextDim: dt, TimeDim: df, LLMDim: dllm, Eps: 1e-5})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(2, 2))
+	z, text := randDense(rng, T, dv), randDense(rng, dt).Float32s()
+	sin, err := fusion.NewSinusoidal(df)
+	if err != nil {
+		b.Fatal(err)
+	}
+	et, err := sin.Embed(T)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.Fuse(z, text, et); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
