@@ -62,11 +62,10 @@ func gemmGeom(batch, m, n int) (geom, error) {
 	return geom{grid: [3]int{max(gx, 1), max(gy, 1), gz}, block: [3]int{gemmThreads, 1, 1}}, nil
 }
 
-// attnShared returns the dynamic shared memory of vd_attention: the scores
-// of one query row (lk), the query row (dh) and the block's reduction
-// scratch (one float per warp), in bytes.
+// attnShared returns the dynamic shared memory of vd_attention in bytes:
+// the scores of one query row (lk floats), then the query row (dh floats).
 func attnShared(lk, dh int) int {
-	return 4 * (lk + dh + attnThreads/32)
+	return 4 * (lk + dh)
 }
 
 // attnGeom returns the geometry of vd_attention: one block per query row

@@ -61,7 +61,7 @@ func TestAttnGeom(t *testing.T) {
 	if !ok {
 		t.Fatal("(8,96,1024,64) does not fit")
 	}
-	want := geom{grid: [3]int{96, 8, 1}, block: [3]int{attnThreads, 1, 1}, shared: 4 * (1024 + 64 + 4)}
+	want := geom{grid: [3]int{96, 8, 1}, block: [3]int{attnThreads, 1, 1}, shared: 4 * (1024 + 64)}
 	if diff := cmp.Diff(want, g, cmp.AllowUnexported(geom{})); diff != "" {
 		t.Errorf("attnGeom (-want +got):\n%s", diff)
 	}

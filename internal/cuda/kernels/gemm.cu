@@ -84,9 +84,11 @@ extern "C" __global__ void __launch_bounds__(128) vd_sgemm_tf32(int transA, int 
 		float* __restrict__ C, int ldc, long long sC, int batch) {
 #if __CUDA_ARCH__ >= 800
 	using namespace nvcuda;
-	__shared__ float As[GT][GK + 4];  // row-major 64 x 16
-	__shared__ float Bs[GK][GT + 4];  // row-major 16 x 64
-	__shared__ float Cs[4][32 * 32];  // per-warp staging of the result
+	// wmma loads and stores need 32-byte aligned addresses: the bases are
+	// aligned and every fragment offset below is a multiple of 32 bytes.
+	__shared__ __align__(128) float As[GT][GK + 4];  // row-major 64 x 16
+	__shared__ __align__(128) float Bs[GK][GT + 4];  // row-major 16 x 64
+	__shared__ __align__(128) float Cs[4][32 * 32];  // per-warp staging of the result
 	int tid = threadIdx.x, warp = tid >> 5, wy = warp >> 1, wx = warp & 1;
 	int i0 = blockIdx.y * GT, j0 = blockIdx.x * GT;
 	for (int bt = blockIdx.z; bt < batch; bt += gridDim.z) {
