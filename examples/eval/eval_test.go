@@ -49,13 +49,26 @@ func writeSplit(t *testing.T, metas ...synth.Meta) string {
 const T, F = true, false
 
 // video is 8 frames at 2 fps (4 s). Entity 1 is visible in frames 1-6,
-// entity 2 in 0-2 and 4-5, entity 3 never.
+// entity 2 in 0-2 and 4-5, entity 3 never (entity 0 has no track). It has
+// one event over the whole video, the target of every query; each query's
+// frames follow its seconds, so that synth.ReadMeta accepts the file.
 func video(queries ...synth.Query) synth.Meta {
 	tracks := []synth.Track{visible(F, T, T, T, T, T, T, F), visible(T, T, T, F, T, T, F, F), visible(F, F, F, F, F, F, F, F)}
 	for i := range tracks {
 		tracks[i].Entity = i + 1
 	}
-	return synth.Meta{ID: "v0", FPS: 2, Width: 2, Height: 1, Frames: 8, Duration: 4, Tracks: tracks, Queries: queries}
+	entities := make([]synth.Entity, 4)
+	for i := range entities {
+		entities[i].ID = i
+	}
+	for i := range queries {
+		q := &queries[i]
+		q.StartFrame = int(q.Start * 2)
+		q.EndFrame = max(q.StartFrame, int(q.End*2)-1)
+	}
+	events := []synth.Event{{Kind: "moves", Entities: []int{1}, StartFrame: 0, EndFrame: 7, Start: 0, End: 4}}
+	return synth.Meta{ID: "v0", FPS: 2, Width: 2, Height: 1, Frames: 8, Duration: 4,
+		Entities: entities, Events: events, Tracks: tracks, Queries: queries}
 }
 
 func TestGateOracle(t *testing.T) {
