@@ -47,7 +47,7 @@ func auxBatch(f *diffusion.FrameClassifier, src *clipSource, r *rand.Rand, first
 // OUT/aux with its held-out per-label accuracy.
 func trainAux(ctx context.Context, o options, w io.Writer) error {
 	classes := append(synth.Colours(), synth.Shapes()...)
-	cfg := diffusion.FrameClassifierConfig{Size: 32, Hidden: 64, Classes: classes}
+	cfg := diffusion.FrameClassifierConfig{Size: 64, Hidden: 64, Classes: classes}
 	f := diffusion.NewFrameClassifier(rand.New(rand.NewPCG(o.seed, 2)), cfg.Size, cfg.Hidden, len(classes))
 	src := o.source("aux", o.seed+2000)
 	held := o.source("auxheld", o.seed+3000)
