@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -78,4 +79,26 @@ func TestOpCodesMatchKernels(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("operation codes (-Go +common.cuh):\n%s", diff)
 	}
+}
+
+// FuzzPTXEntries checks the PTX scanner on any text: no panic, and every
+// name it returns is an identifier declared as an entry in the source.
+func FuzzPTXEntries(f *testing.F) {
+	f.Add(ptxSM80[:min(len(ptxSM80), 4096)])
+	f.Add(".visible .entry a(\n.visible .entry (\n.target sm_\n")
+	f.Add("")
+	ident := regexp.MustCompile(`^\w+$`)
+	f.Fuzz(func(t *testing.T, src string) {
+		for _, name := range ptxEntries(src) {
+			if !ident.MatchString(name) {
+				t.Errorf("entry %q is not an identifier", name)
+			}
+			if !strings.Contains(src, ".visible .entry "+name+"(") {
+				t.Errorf("entry %q is not declared in the source", name)
+			}
+		}
+		if tg := ptxTarget(src); tg != "" && !strings.Contains(src, ".target "+tg) {
+			t.Errorf("target %q is not declared in the source", tg)
+		}
+	})
 }

@@ -40,9 +40,15 @@ PROFILE
 	export LD_LIBRARY_PATH=$TK/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 fi
 
+ptxas=${PTXAS:-$(command -v ptxas || echo "$TK/usr/bin/ptxas")}
 mkdir -p ../ptx
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 for sm in 80 90; do
 	"$nvcc" -ccbin "${CXX:-$(command -v g++)}" -allow-unsupported-compiler -std=c++17 -O3 \
 		-ptx -arch=compute_$sm -o "../ptx/kernels_sm$sm.ptx" all.cu
+	# Assemble the PTX as the driver's JIT will, to catch what nvcc let
+	# through (register or shared-memory overflow, unsupported instructions).
+	"$ptxas" -arch=sm_$sm -O3 -o "$tmp/kernels_sm$sm.cubin" "../ptx/kernels_sm$sm.ptx"
 done
 "$nvcc" --version | tail -n 2 >../ptx/NVCC_VERSION
