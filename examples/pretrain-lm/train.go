@@ -75,7 +75,7 @@ func train(ctx context.Context, tok *fusion.Tokenizer, opt options, log io.Write
 	logf("corpus: %d training sequences (%d tokens, %d [UNK]), %d held-out; unigram held-out perplexity %.3f",
 		len(trainSeqs), countTokens(trainSeqs), unks, len(testSeqs), unigramPerplexity(trainSeqs, testSeqs, tok.Size()))
 
-	m, st, opt2, err := initOrResume(ctx, opt)
+	m, st, adam, err := initOrResume(ctx, opt)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func train(ctx context.Context, tok *fusion.Tokenizer, opt options, log io.Write
 		if err := saveCheckpoint(ctx, filepath.Join(opt.Out, latestDir), m, tok); err != nil {
 			return err
 		}
-		if err := opt2.Save(filepath.Join(opt.Out, optimFile)); err != nil {
+		if err := adam.Save(filepath.Join(opt.Out, optimFile)); err != nil {
 			return err
 		}
 		st.Step = step
@@ -149,7 +149,7 @@ func train(ctx context.Context, tok *fusion.Tokenizer, opt options, log io.Write
 		}
 		norm := optim.ClipGlobalNorm(ps, 1)
 		lr := optim.Cosine(step, opt.Steps, warm, opt.LR, opt.LR/20)
-		if err := opt2.Step(lr, ps); err != nil {
+		if err := adam.Step(lr, ps); err != nil {
 			return fmt.Errorf("step %d: %w", step, err)
 		}
 		if avg == 0 {
