@@ -40,12 +40,12 @@ func TestAux(t *testing.T) {
 	}
 }
 
-// Example encodes a 12-frame clip with the pretrained denoiser (S = 4,
+// Example encodes a 12-frame clip with the pretrained denoiser (S = 2,
 // cosine, tau_0 = 0.1) into per-frame features of width 32 (g_phi is
 // untrained here).
 func Example() {
 	opts := diffusion.DefaultOptions()
-	opts.Segments = 3 // 4 frames per noise segment
+	opts.Steps, opts.Segments = 2, 3 // S = 2 here for speed; 4 frames per noise segment
 	enc, err := defaultdenoiser.Encoder(opts, 32, 1)
 	if err != nil {
 		fmt.Println(err)

@@ -12,7 +12,7 @@ import (
 	"github.com/videodit/videodit/segment"
 )
 
-// heldOut returns the first 16 frames of a benchmark video of a split the
+// heldOut returns the first 8 frames of a benchmark video of a split the
 // pretraining never saw, with entity 0's masks and instruction.
 func heldOut(t *testing.T, cfg diffusion.Config, index int) (*diffusion.Clip, string) {
 	t.Helper()
@@ -21,7 +21,7 @@ func heldOut(t *testing.T, cfg diffusion.Config, index int) (*diffusion.Clip, st
 		t.Fatal(err)
 	}
 	m := v.Meta
-	n := 16
+	n := 8
 	frames := make([]float32, n*m.Width*m.Height*3)
 	rgb := make([]byte, m.Width*m.Height*3)
 	masks := make([]segment.Mask, n)
@@ -50,7 +50,7 @@ func heldOut(t *testing.T, cfg diffusion.Config, index int) (*diffusion.Clip, st
 	return clip, "highlight " + m.Entities[0].Description
 }
 
-// TestDenoisingErrorBeatsTrivial checks, on 4 held-out benchmark clips at
+// TestDenoisingErrorBeatsTrivial checks, on 4 held-out benchmark clips of 8 frames at
 // tau_0 = 0.1 (cosine schedule), that the pretrained denoiser's
 // noise-prediction error is clearly below the trivial zero predictor's.
 func TestDenoisingErrorBeatsTrivial(t *testing.T) {
