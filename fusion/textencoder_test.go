@@ -3,6 +3,7 @@ package fusion_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -265,4 +266,43 @@ func FuzzLoadTextConfig(f *testing.F) {
 			t.Fatalf("a loaded encoder fails to encode: %v", err)
 		}
 	})
+}
+
+// BenchmarkTextForward runs the default-size text encoder
+// (DefaultTextConfig(1024)) on the eager executor on a batch of 1 and of 64
+// queries of 14 tokens; testdata/bench_text_torch.py times PyTorch on the
+// same shapes.
+func BenchmarkTextForward(b *testing.B) {
+	vocab := append([]string(nil), testVocab...)
+	for i := len(vocab); i < 1024; i++ {
+		vocab = append(vocab, fmt.Sprintf("w%d", i))
+	}
+	tok, err := fusion.NewTokenizer(vocab)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := fusion.NewTextTransformer(rand.New(rand.NewPCG(1, 1)), fusion.DefaultTextConfig(tok.Size()), tok)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1, 64} {
+		batch := make([][]int, n)
+		for i := range batch {
+			batch[i] = []int{2}
+			for j := range 12 {
+				batch[i] = append(batch[i], 5+(7*i+j)%1000)
+			}
+			batch[i] = append(batch[i], 3)
+		}
+		b.Run(fmt.Sprintf("batch=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				e := nn.NewEager()
+				m.Forward(e, batch)
+				if err := e.Err(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -51,16 +51,16 @@ def write_safetensors(path, tensors):
             f.write(b)
 
 
-def weights():
-    g = torch.Generator().manual_seed(7)
-    d, hid = CFG["dim"], CFG["hidden"]
+def weights(cfg=CFG, seed=7):
+    g = torch.Generator().manual_seed(seed)
+    d, hid = cfg["dim"], cfg["hidden"]
 
     def rnd(*shape, scale=0.3):
         return (torch.randn(*shape, generator=g) * scale).to(torch.float32)
 
-    w = {"embed.weight": rnd(CFG["vocab_size"], d, scale=1.0),
+    w = {"embed.weight": rnd(cfg["vocab_size"], d, scale=1.0),
          "norm.weight": 1 + rnd(d, scale=0.1), "norm.bias": rnd(d, scale=0.1)}
-    for i in range(CFG["layers"]):
+    for i in range(cfg["layers"]):
         p = f"blocks.{i}."
         w[p + "input_layernorm.weight"] = 1 + rnd(d, scale=0.1)
         w[p + "post_attention_layernorm.weight"] = 1 + rnd(d, scale=0.1)
@@ -81,21 +81,21 @@ def rotate_half(x):
     return torch.cat([-x[..., h:], x[..., :h]], -1)
 
 
-def forward(w, batch):
-    d, heads, eps = CFG["dim"], CFG["heads"], CFG["eps"]
+def forward(w, batch, cfg=CFG, dtype=torch.float64):
+    d, heads, eps = cfg["dim"], cfg["heads"], cfg["eps"]
     hd = d // heads
-    W = {k: v.to(torch.float64) for k, v in w.items()}
+    W = {k: v.to(dtype) for k, v in w.items()}
     L = max(len(s) for s in batch)
     ids = torch.tensor([s + [0] * (L - len(s)) for s in batch])
     keep = torch.tensor([[j < len(s) for j in range(L)] for s in batch])
     x = W["embed.weight"][ids]  # (B, L, D)
     B = x.shape[0]
-    inv = 1.0 / (CFG["rope_base"] ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd))
-    ang = torch.arange(L, dtype=torch.float64)[:, None] * inv[None, :]
+    inv = 1.0 / (cfg["rope_base"] ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd))
+    ang = (torch.arange(L, dtype=torch.float64)[:, None] * inv[None, :]).to(dtype)
     emb = torch.cat([ang, ang], -1)
     cos, sin = emb.cos(), emb.sin()
-    mask = torch.where(keep, 0.0, -math.inf).to(torch.float64)[:, None, None, :]
-    for i in range(CFG["layers"]):
+    mask = torch.where(keep, 0.0, -math.inf).to(dtype)[:, None, None, :]
+    for i in range(cfg["layers"]):
         p = f"blocks.{i}."
         xn = rms(x, W[p + "input_layernorm.weight"], eps)
 
