@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Sgemm computes C = alpha*op(A)*op(B) + beta*C in float32, all matrices
@@ -59,18 +60,23 @@ func SgemmBatched(transA, transB bool, batch, m, n, k int, alpha float32, a []fl
 		run(transA, transB, m, n, k, alpha, a[i*strideA:], lda, b[i*strideB:], ldb, beta, ci, ldc)
 	}
 	procs := runtime.GOMAXPROCS(0)
-	if batch < procs || k == 0 || alpha == 0 {
-		// Few products: each one uses every core by itself.
+	big := 2*m*n*k >= 8*minFlopsPerGoroutine
+	if batch < procs || k == 0 || alpha == 0 || (big && batch%procs != 0) {
+		// Few products, or large ones that would not share out evenly: each
+		// product uses every core by itself.
 		for i := 0; i < batch; i++ {
 			one(i, parallel)
 		}
 		return
 	}
-	// Many products: one goroutine per core, each taking whole products.
+	// Many products: one goroutine per core, each taking the next whole
+	// product until none is left (a descheduled goroutine holds up only the
+	// product it is on).
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < procs; w++ {
+	for range procs {
 		wg.Go(func() {
-			for i := w; i < batch; i += procs {
+			for i := int(next.Add(1) - 1); i < batch; i = int(next.Add(1) - 1) {
 				one(i, serialProduct)
 			}
 		})

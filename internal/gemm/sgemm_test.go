@@ -265,6 +265,7 @@ func TestSgemmBatched(t *testing.T) {
 		{4, 3, false, gemmCase{false, true, 17, 17, 8, 0.125, 0, 1}},
 		{5, 0, true, gemmCase{true, false, 13, 19, 21, 1, 1, 2}},
 		{9, 1, false, gemmCase{false, false, 31, 6, 40, -2, 0.5, 0}},
+		{3, 2, false, gemmCase{true, false, 200, 200, 210, 1, 0, 1}}, // large products, one after another
 	} {
 		t.Run(fmt.Sprintf("batch=%d,%v", tc.batch, tc.gemmCase), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(tc.batch), 11))
