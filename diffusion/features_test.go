@@ -212,3 +212,38 @@ func TestGradientOnlyToProjection(t *testing.T) {
 		t.Errorf("frozen denoiser tensor has a gradient")
 	}
 }
+
+// TestFeaturesLocalInTime checks the long-video property of temporal noise
+// injection and block-local temporal attention: with segments of 2 frames,
+// the features of the first segment depend only on segments within
+// S * (temporal blocks) * Window of it, so appending frames far away
+// leaves them unchanged (up to float32 rounding of different matrix
+// sizes), while a change inside the window moves them.
+func TestFeaturesLocalInTime(t *testing.T) {
+	frames, masks := testFrames(5, 32, 16, 16)
+	enc := tinyEncoder(t, tinyOptions())
+	rng := rand.New(rand.NewPCG(6, 6))
+	for i := range enc.Denoiser.Blocks {
+		enc.Denoiser.Blocks[i].Mod = *nn.NewAdaLNRandom(rng, 16, 16, 6)
+	}
+	encode := func(n int, frames *tensor.Dense) []float32 {
+		enc.Options.Segments = n / 2
+		sub := dense(append([]float32(nil), frames.Float32s()[:n*16*16*3]...), n, 16, 16, 3)
+		z, err := enc.Encode(context.Background(), sub, masks[:n], "red")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return z.Float32s()[:2*5] // frames 0 and 1
+	}
+	short, long := encode(16, frames), encode(32, frames)
+	if diff := cmp.Diff(short, long, cmpopts.EquateApprox(0, 1e-4)); diff != "" {
+		t.Errorf("first segment moved when frames 16..31 were appended (-16 frames +32 frames):\n%s", diff)
+	}
+	near := frames.Clone().(*tensor.Dense)
+	for i := 2 * 16 * 16 * 3; i < 4*16*16*3; i++ { // frames 2 and 3: the next segment
+		near.Float32s()[i] = 1 - near.Float32s()[i]
+	}
+	if cmp.Equal(short, encode(16, near), cmpopts.EquateApprox(0, 1e-4)) {
+		t.Errorf("changing the neighbouring segment did not move the first segment's features")
+	}
+}
