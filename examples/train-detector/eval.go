@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -21,6 +22,7 @@ import (
 // evalOptions are the evaluation's settings.
 type evalOptions struct {
 	weights                     string
+	score                       string
 	seed                        uint64
 	videos, stride, trackVideos int
 }
@@ -29,6 +31,7 @@ type evalOptions struct {
 type report struct {
 	Weights  string `json:"weights"`
 	EvalSeed uint64 `json:"eval_seed"`
+	Score    string `json:"score"`
 	Videos   int    `json:"videos"`
 	Frames   int    `json:"frames"`
 	// MaskIoU is the mean mask IoU of the positive phrases (each visible
@@ -49,6 +52,11 @@ type report struct {
 		Phrases   int     `json:"phrases"`
 		Accuracy  float64 `json:"accuracy"`
 		AUC       float64 `json:"auc"`
+		// BestThreshold maximises the accuracy (BestAccuracy) on these
+		// phrases: run on training videos (-eval-seed 1) to choose the
+		// threshold a checkpoint ships with, never on the held-out seed.
+		BestThreshold float64 `json:"best_threshold"`
+		BestAccuracy  float64 `json:"best_accuracy"`
 	} `json:"presence"`
 	// Tracking: the full segment.Pipeline (this detector + FlowTracker,
 	// default options, K = 1) once per entity with its description as the
@@ -81,7 +89,13 @@ func evaluate(ctx context.Context, o evalOptions, out, log io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.score != "" {
+		if err := det.Model().SetScore(o.score); err != nil {
+			return err
+		}
+	}
 	var r report
+	r.Score = det.Model().Config().Score
 	r.Weights, r.EvalSeed = o.weights, o.seed
 	if r.Weights == "" {
 		r.Weights = "embedded"
@@ -145,6 +159,7 @@ func evaluate(ctx context.Context, o evalOptions, out, log io.Writer) error {
 	r.Retrieval.Accuracy = float64(correct) / float64(max(r.Retrieval.Trials, 1))
 	r.Presence.Phrases = len(scored)
 	r.Presence.Accuracy, r.Presence.AUC = presenceStats(scored, tau)
+	r.Presence.BestThreshold, r.Presence.BestAccuracy = bestThreshold(scored)
 
 	if err := evalTracking(ctx, det, o, &r, log); err != nil {
 		return err
@@ -274,6 +289,21 @@ func presenceStats(s []scoredPhrase, tau float64) (acc, auc float64) {
 		auc = (rankSum - float64(pos)*float64(pos+1)/2) / (float64(pos) * float64(neg))
 	}
 	return float64(ok) / float64(len(s)), auc
+}
+
+// bestThreshold returns the threshold tau in {0.01, ..., 0.99} whose
+// decision score >= tau is most often right (the lowest on ties), and
+// that accuracy.
+func bestThreshold(s []scoredPhrase) (tau, acc float64) {
+	best := -1.0
+	for t := 0.01; t < 1; t += 0.01 {
+		t = math.Round(t*100) / 100
+		a, _ := presenceStats(s, t)
+		if a > best {
+			best, tau = a, t
+		}
+	}
+	return tau, max(best, 0)
 }
 
 // cached is a segment.Detector answering from detections computed once

@@ -3,10 +3,12 @@
 // (frames rendered in memory by internal/synth, exact masks), and
 // evaluates a checkpoint on a held-out split.
 //
-// Training (the shipped weights; resumable, reproducible for a seed):
+// Training is resumable and reproducible for a seed. The shipped weights
+// came from a run planned for 2400 steps, stopped at step 1750 and resumed
+// with a longer schedule (about 55 minutes on a shared 2-core machine):
 //
-//	go run ./examples/train-detector -out /tmp/det -seed 1 -steps 1500
-//	go run ./examples/train-detector -out /tmp/det -seed 1 -steps 1500 -resume
+//	go run ./examples/train-detector -out /tmp/det -seed 1 -steps 2400 -stop 1750
+//	go run ./examples/train-detector -out /tmp/det -seed 1 -steps 3400 -resume
 //
 // A checkpoint (config.json, model.safetensors, optim.safetensors,
 // train_state.json) is written to -out every -every steps; -resume
@@ -16,7 +18,7 @@
 //
 // Evaluation prints the quality numbers as JSON on standard output:
 //
-//	go run ./examples/train-detector -eval -weights segment/learneddet/weights -eval-seed 20261125 -eval-videos 12
+//	go run ./examples/train-detector -eval -weights segment/learneddet/weights
 //
 // Progress goes to standard error.
 package main
@@ -61,11 +63,14 @@ func run(ctx context.Context, args []string, out, log io.Writer) error {
 	fs.IntVar(&o.maxVideos, "videos", 100000, "training videos are indices [0, N) of the seed's split")
 	fs.Float64Var(&o.minDur, "min-duration", 4, "shortest generated video in seconds")
 	fs.Float64Var(&o.maxDur, "max-duration", 12, "longest generated video in seconds")
+	fs.IntVar(&o.size, "size", 0, "network input side in pixels (0: learneddet.DefaultConfig's)")
+	fs.IntVar(&o.patch, "patch", 0, "patch side in pixels (0: learneddet.DefaultConfig's)")
 	fs.BoolVar(&o.resume, "resume", false, "continue the run in -out from its last checkpoint (-steps may differ: the schedule follows the new -steps)")
 	fs.IntVar(&o.stop, "stop", 0, "stop after this step, keeping the schedule of -steps (0: run to -steps)")
 	eval := fs.Bool("eval", false, "evaluate -weights on the held-out split instead of training")
 	var e evalOptions
 	fs.StringVar(&e.weights, "weights", "", "checkpoint directory to evaluate (empty: the shipped weights)")
+	fs.StringVar(&e.score, "score", "", "override the checkpoint's proposal score: presence, mask or both")
 	fs.Uint64Var(&e.seed, "eval-seed", 20261125, "seed of the held-out split (never used for training)")
 	fs.IntVar(&e.videos, "eval-videos", 12, "held-out videos")
 	fs.IntVar(&e.stride, "eval-stride", 6, "evaluate every N-th frame of each video")

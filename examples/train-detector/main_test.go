@@ -61,6 +61,14 @@ func TestFlagErrors(t *testing.T) {
 	}
 }
 
+func TestBestThreshold(t *testing.T) {
+	s := []scoredPhrase{{0.9, true}, {0.7, true}, {0.6, false}, {0.3, false}, {0.65, true}}
+	tau, acc := bestThreshold(s)
+	if diff := cmp.Diff([]float64{0.61, 1}, []float64{tau, acc}); diff != "" {
+		t.Errorf("bestThreshold (-want +got):\n%s", diff)
+	}
+}
+
 func TestPresenceStats(t *testing.T) {
 	for _, tc := range []struct {
 		name     string

@@ -33,6 +33,7 @@ type trainOptions struct {
 	minDur, maxDur  float64
 	resume          bool
 	stop            int // stop after this step (0: -steps), keeping the schedule of -steps
+	size, patch     int // network input side and patch side (0: DefaultConfig's)
 }
 
 // trainState is the run's progress, saved beside the checkpoint.
@@ -51,6 +52,12 @@ const (
 // o.every steps and at the end. Progress lines go to log.
 func train(ctx context.Context, o trainOptions, log io.Writer) error {
 	cfg := learneddet.DefaultConfig()
+	if o.size > 0 {
+		cfg.Size = o.size
+	}
+	if o.patch > 0 {
+		cfg.Patch = o.patch
+	}
 	m, err := learneddet.NewModel(cfg, rand.New(rand.NewPCG(o.seed, 0x5eed)))
 	if err != nil {
 		return err

@@ -29,6 +29,17 @@ func (m *Model) Save(ctx context.Context, dir string) error {
 	return nil
 }
 
+// SetScore changes how m's proposals are scored (Config.Score).
+func (m *Model) SetScore(score string) error {
+	c := m.cfg
+	c.Score = score
+	if err := c.Check(); err != nil {
+		return err
+	}
+	m.cfg = c
+	return nil
+}
+
 // LoadModel reads a checkpoint directory written by Model.Save.
 func LoadModel(ctx context.Context, dir string) (*Model, error) {
 	var cfg Config
@@ -74,8 +85,8 @@ func embeddedModel(ctx context.Context) (*Model, error) {
 	return m, nil
 }
 
-// readWeights fills m's nil tensors from safetensors bytes: every tensor
-// checkpoint.Walk names must be there, and nothing else.
+// readWeights fills m's tensors from safetensors bytes: the file must hold
+// exactly the tensors of m's configuration, with their shapes.
 func (m *Model) readWeights(ctx context.Context, b []byte, name string) error {
 	r, err := safetensors.NewReader(bytes.NewReader(b), int64(len(b)), name)
 	if err != nil {
@@ -88,7 +99,10 @@ func (m *Model) readWeights(ctx context.Context, b []byte, name string) error {
 		}
 		info, ok := r.Info(n)
 		if !ok {
-			return fmt.Errorf("tensor %q: %w", n, checkpoint.ErrMissing)
+			// Absent: an optional tensor (a linear map without bias) or
+			// an error that checkShapes reports.
+			*t = nil
+			return nil
 		}
 		data, err := r.Float32s(n)
 		if err != nil {

@@ -41,7 +41,20 @@ type Config struct {
 	// Threshold is the score threshold tau the detector suggests
 	// (segment.Thresholder), in [0,1].
 	Threshold float64 `json:"threshold"`
+	// Score chooses the proposal score: ScorePresence (or empty), ScoreMask
+	// or ScoreBoth.
+	Score string `json:"score,omitempty"`
 }
+
+// Proposal scores (Config.Score).
+const (
+	// ScorePresence is the sigmoid of the presence logit.
+	ScorePresence = "presence"
+	// ScoreMask is the highest pixel probability of the mask.
+	ScoreMask = "mask"
+	// ScoreBoth is the geometric mean of the two.
+	ScoreBoth = "both"
+)
 
 // DefaultConfig is the configuration of the shipped weights, with the
 // benchmark's vocabulary (sizes, colours, shapes).
@@ -72,6 +85,8 @@ func (c Config) Check() error {
 		return bad("empty vocabulary")
 	case math.IsNaN(c.Threshold) || c.Threshold < 0 || c.Threshold > 1:
 		return bad("threshold %v: want in [0,1]", c.Threshold)
+	case c.Score != "" && c.Score != ScorePresence && c.Score != ScoreMask && c.Score != ScoreBoth:
+		return bad("score %q: want %q, %q or %q", c.Score, ScorePresence, ScoreMask, ScoreBoth)
 	}
 	seen := map[string]bool{}
 	for _, w := range c.Vocab {

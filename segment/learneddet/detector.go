@@ -139,7 +139,7 @@ func (d *Detector) Detect(ctx context.Context, frames *tensor.Dense, phrases []s
 			if !ok {
 				continue
 			}
-			score := 1 / (1 + math.Exp(-float64(pres[i])))
+			score := cfg.score(pres[i], masks[i*s*s:(i+1)*s*s])
 			if math.IsNaN(score) {
 				return nil, fmt.Errorf("learneddet: frame %d phrase %q: NaN score", t, phrases[i].Text)
 			}
@@ -148,6 +148,26 @@ func (d *Detector) Detect(ctx context.Context, frames *tensor.Dense, phrases []s
 	}
 	return out, nil
 }
+
+// score is a phrase's score in [0,1] from its presence logit and its
+// mask logits, as Config.Score says.
+func (c Config) score(presence float32, mask []float32) float64 {
+	p := sigmoid(float64(presence))
+	if c.Score == ScorePresence || c.Score == "" {
+		return p
+	}
+	mx := math.Inf(-1)
+	for _, v := range mask {
+		mx = max(mx, float64(v))
+	}
+	m := sigmoid(mx)
+	if c.Score == ScoreMask {
+		return m
+	}
+	return math.Sqrt(p * m)
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 // checkFrames validates a (T,H,W,3) float32 frame tensor and returns its
 // sizes and row-major data.

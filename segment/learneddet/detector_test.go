@@ -116,7 +116,7 @@ func TestShippedQuality(t *testing.T) {
 	var iouSum float64
 	n, retrieved, trials := 0, 0, 0
 	rgb := make([]byte, m.Width*m.Height*3)
-	for f := 0; f < m.Frames; f += 8 {
+	for f := 0; f < m.Frames; f += 4 {
 		if err := v.RGB(f, rgb); err != nil {
 			t.Fatal(err)
 		}
@@ -126,8 +126,8 @@ func TestShippedQuality(t *testing.T) {
 		}
 		frames := tensor.New(tensor.WithShape(1, m.Height, m.Width, 3), tensor.WithBacking(px))
 		for e, ent := range m.Entities {
-			if changesColour(m, e) {
-				continue
+			if f >= recolourStart(m, e) {
+				continue // the description names the first colour only
 			}
 			bits, err := m.Tracks[e].Mask(f, m.Width, m.Height)
 			if err != nil {
@@ -191,15 +191,16 @@ func TestShippedQuality(t *testing.T) {
 	}
 }
 
-// changesColour reports whether entity e changes colour in the video
-// (its description then names the first colour only).
-func changesColour(m *synth.Meta, e int) bool {
+// recolourStart is the first frame of entity e's first colour change, or
+// the number of frames when it keeps its colour.
+func recolourStart(m *synth.Meta, e int) int {
+	start := m.Frames
 	for _, ev := range m.Events {
 		if ev.Kind == synth.KindColourChange && len(ev.Entities) > 0 && ev.Entities[0] == e {
-			return true
+			start = min(start, ev.StartFrame)
 		}
 	}
-	return false
+	return start
 }
 
 // names reports whether an entity of the video has colour c and shape s
