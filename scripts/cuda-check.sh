@@ -11,7 +11,10 @@
 #     survive gorgonia.org/cu's init (which calls os.Exit(1) when cuInit
 #     fails), Open must return ErrNoDevice, and the host-side tests (PTX,
 #     pool, plans, executor on a fake device) must pass.
-#  5. Check that a CPU build does not link gorgonia.org/cu and that
+#  5. Run the conformance suite of package nn on the executor with the real
+#     kernels emulated on the CPU (go test -tags videodit_cudaemu; needs g++
+#     with C++20, no CUDA).
+#  6. Check that a CPU build does not link gorgonia.org/cu and that
 #     CGO_ENABLED=0 builds internal/cuda.
 #
 # The build tag is videodit_cuda, not cuda: gorgonia.org/gorgonia has files
@@ -51,6 +54,9 @@ for p in "${CUDA_PKGS[@]}"; do
 	}
 	tail -n 1 "$out/$(basename "$p").log"
 done
+
+echo "cuda-check: conformance suite on the kernels emulated on the CPU"
+go test -count=1 -tags videodit_cudaemu -run TestEmulatedConformance ./internal/cuda/
 
 echo "cuda-check: a CPU build must not link gorgonia.org/cu"
 deps=$(CGO_ENABLED=0 go list -deps ./...)

@@ -40,6 +40,16 @@
 //     bias ((Lq,Lk) or (B,Lq,Lk); causal and block-local masks are -Inf
 //     biases, whose keys it skips).
 //
+// # Without a GPU
+//
+// The plain tests check the host side (pool, geometry, plans, PTX, the
+// launches of every operation on a fake device). With the
+// videodit_cudaemu tag, emu_device.go compiles the kernels as C++ with
+// emu/emu.h (one thread per CUDA thread, barriers for __syncthreads, warp
+// shuffles through a buffer) and the conformance suite of package nn runs
+// on the executor with those kernels (all but the TF32 GEMM, which needs
+// tensor cores).
+//
 // Tensor shapes follow nn.Exec: MatMul (m,k)x(k,n) or (B,m,k)x(B,k,n);
 // Attention q (B,Lq,dh), k (B,Lk,dh), v (B,Lk,dv) -> (B,Lq,dv); the norms
 // and Softmax act on the last axis.

@@ -3,21 +3,11 @@
 package cuda
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/videodit/videodit/internal/nn"
 	"github.com/videodit/videodit/internal/nn/nntest"
 )
-
-// readCUDA is the conformance suite's Reader for the CUDA executor.
-func readCUDA(e nn.Exec, v nn.V) ([]float32, error) {
-	ce, ok := e.(*Exec)
-	if !ok {
-		return nil, errors.New("not a *cuda.Exec")
-	}
-	return ce.Read(v)
-}
 
 // TestConformance runs the whole conformance suite of package nn (every
 // primitive and layer, fused and composed paths, against the float64
@@ -34,7 +24,7 @@ func TestConformance(t *testing.T) {
 		}
 		execs = append(execs, e)
 		return e
-	}, readCUDA)
+	}, readExec)
 	for _, e := range execs {
 		if err := e.Release(); err != nil {
 			t.Error(err)

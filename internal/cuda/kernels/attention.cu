@@ -14,7 +14,7 @@
 extern "C" __global__ void __launch_bounds__(128) vd_attention(const float* __restrict__ q, const float* __restrict__ k,
 		const float* __restrict__ v, const float* __restrict__ bias, float* __restrict__ out,
 		int batch, int lq, int lk, int dh, int dv, float scale, int biasMode) {
-	extern __shared__ float sh[];
+	VD_DYNAMIC_SHARED(float, sh);
 	float* sc = sh;
 	float* qs = sh + lk;
 	int i = blockIdx.x;

@@ -2,6 +2,12 @@
 // block reductions of the row kernels.
 #pragma once
 
+// VD_DYNAMIC_SHARED declares the block's dynamic shared memory as an array
+// of type T (emu/emu.h, the CPU emulation, defines its own).
+#ifndef VD_DYNAMIC_SHARED
+#define VD_DYNAMIC_SHARED(T, name) extern __shared__ T name[]
+#endif
+
 // Binary operations of vd_binary (Go: binAdd...).
 #define VD_ADD 0
 #define VD_SUB 1

@@ -1,7 +1,9 @@
 // gemm.cu: batched matrix products C = op(A) op(B) on row-major float32,
 // op(A) (M,K) (A stored (K,M) when transA), op(B) (K,N) (B stored (N,K)
 // when transB), C (M,N); matrix b of a batch starts at b*strideX.
+#ifdef __CUDACC__
 #include <mma.h>
+#endif
 #include "common.cuh"
 
 #define GT 64 // tile of C per block
