@@ -154,27 +154,49 @@ func probes(ctx context.Context, m *diffusion.Denoiser, o options, w io.Writer) 
 		return err
 	}
 	nl := len(train.labels[0])
-	var accZ, accRaw, accMaj [2]float64
+	// [fact kind][pooled, raw, majority][accuracy, balanced accuracy]
+	var acc [2][3][2]float64
+	var used [2]float64
 	for l := range nl {
 		y := column(train.labels, l)
 		yt := column(test.labels, l)
-		az := accuracy(fitLogistic(train.z, y), test.z, yt)
-		ar := accuracy(fitLogistic(train.raw, y), test.raw, yt)
-		am := majority(y, yt)
 		k := 0
 		if l == nl-1 {
 			k = 1
 		}
-		accZ[k] += az
-		accRaw[k] += ar
-		accMaj[k] += am
+		if !mixed(y) || !mixed(yt) {
+			continue // a label constant in a split says nothing
+		}
+		used[k]++
+		for i, s := range [][2]float64{
+			accuracy(fitLogistic(train.z, y), test.z, yt),
+			accuracy(fitLogistic(train.raw, y), test.raw, yt),
+			majority(y, yt),
+		} {
+			acc[k][i][0] += s[0]
+			acc[k][i][1] += s[1]
+		}
 	}
-	np := float64(nl - 1)
-	fmt.Fprintf(w, "linear probes, %d training frames (%d videos), %d test frames (%d videos), accuracy:\n", len(train.z), o.probeVideos, len(test.z), max(o.probeVideos/2, 1))
-	fmt.Fprintf(w, "  %-34s %14s %14s %10s\n", "fact", "pooled h_tau0", "raw pixels", "majority")
-	fmt.Fprintf(w, "  %-34s %14.4f %14.4f %10.4f\n", "colour/shape present (18, mean)", accZ[0]/np, accRaw[0]/np, accMaj[0]/np)
-	fmt.Fprintf(w, "  %-34s %14.4f %14.4f %10.4f\n", "two entities touching", accZ[1], accRaw[1], accMaj[1])
+	fmt.Fprintf(w, "linear probes, %d training frames (%d videos), %d test frames (%d videos); accuracy / balanced accuracy:\n", len(train.z), o.probeVideos, len(test.z), max(o.probeVideos/2, 1))
+	fmt.Fprintf(w, "  %-36s %16s %16s %16s\n", "fact", "pooled h_tau0", "raw pixels", "majority")
+	for k, name := range []string{fmt.Sprintf("colour/shape present (%.0f labels)", used[0]), "two entities touching"} {
+		n := max(used[k], 1)
+		fmt.Fprintf(w, "  %-36s", name)
+		for i := range 3 {
+			fmt.Fprintf(w, "  %6.4f / %6.4f", acc[k][i][0]/n, acc[k][i][1]/n)
+		}
+		fmt.Fprintln(w)
+	}
 	return nil
+}
+
+// mixed reports whether y holds both classes.
+func mixed(y []float64) bool {
+	var pos float64
+	for _, v := range y {
+		pos += v
+	}
+	return pos > 0 && pos < float64(len(y))
 }
 
 // touching returns, per frame of the sample's clip, 1 when two entities
@@ -275,7 +297,7 @@ func fitLogistic(x [][]float64, y []float64) *logistic {
 		for j := range g {
 			reg := 0.0
 			if j < d {
-				reg = 1e-2 * l.w[j]
+				reg = 0.1 * l.w[j]
 			}
 			l.w[j] -= 0.5 * (g[j]/float64(len(x)) + reg)
 		}
@@ -291,18 +313,38 @@ func (l *logistic) prob(r []float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-func accuracy(l *logistic, x [][]float64, y []float64) float64 {
-	var right float64
+// accuracy returns the accuracy and the balanced accuracy (the mean of the
+// recalls of both classes) of l on (x, y).
+func accuracy(l *logistic, x [][]float64, y []float64) [2]float64 {
+	pred := make([]float64, len(x))
 	for i, r := range x {
-		if (l.prob(r) > 0.5) == (y[i] == 1) {
-			right++
+		if l.prob(r) > 0.5 {
+			pred[i] = 1
 		}
 	}
-	return right / float64(len(x))
+	return scores(pred, y)
 }
 
-// majority is the accuracy of always predicting the training majority.
-func majority(y, yt []float64) float64 {
+// scores returns the accuracy and balanced accuracy of predictions.
+func scores(pred, y []float64) [2]float64 {
+	var right, tp, pos, tn, neg float64
+	for i, v := range y {
+		if pred[i] == v {
+			right++
+		}
+		if v == 1 {
+			pos++
+			tp += pred[i]
+		} else {
+			neg++
+			tn += 1 - pred[i]
+		}
+	}
+	return [2]float64{right / float64(len(y)), (tp/max(pos, 1) + tn/max(neg, 1)) / 2}
+}
+
+// majority scores always predicting the training majority.
+func majority(y, yt []float64) [2]float64 {
 	var pos float64
 	for _, v := range y {
 		pos += v
@@ -311,11 +353,9 @@ func majority(y, yt []float64) float64 {
 	if pos*2 > float64(len(y)) {
 		guess = 1
 	}
-	var right float64
-	for _, v := range yt {
-		if v == guess {
-			right++
-		}
+	pred := make([]float64, len(yt))
+	for i := range pred {
+		pred[i] = guess
 	}
-	return right / float64(len(yt))
+	return scores(pred, yt)
 }
