@@ -28,6 +28,8 @@ func main() {
 	flag.IntVar(&o.segments, "segments", 2, "temporal noise segments per clip (K)")
 	flag.Float64Var(&o.lr, "lr", 5e-4, "peak learning rate")
 	flag.Float64Var(&o.warmup, "warmup", 0.05, "warm-up fraction of the steps")
+	flag.Float64Var(&o.tauMin, "tau-min", 0.02, "smallest training diffusion time")
+	flag.Float64Var(&o.tauMax, "tau-max", 0.98, "largest training diffusion time (the encoder reads tau in [tau_0, start], 0.1 to 0.5 by default)")
 	flag.IntVar(&o.every, "every", 100, "checkpoint every N steps")
 	flag.IntVar(&o.logEvery, "log", 10, "print progress every N steps")
 	flag.BoolVar(&o.resume, "resume", false, "resume from OUT/last")

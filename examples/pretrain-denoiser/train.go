@@ -32,6 +32,7 @@ type options struct {
 	probe                     string
 	probeVideos               int
 	auxLR                     float64
+	tauMin, tauMax            float64
 }
 
 // state is what OUT/last/state.json holds beside the weights.
@@ -134,7 +135,7 @@ func train(ctx context.Context, o options, w io.Writer) error {
 			}
 			loss, err := model.TrainingLoss(g, diffusion.TrainingExample{
 				Clip: s.clip, Instruction: s.instruction, Schedule: sched,
-				Tau: 0.02 + 0.96*r.Float64(), Jitter: 0.1, Segments: o.segments,
+				Tau: o.tauMin + (o.tauMax-o.tauMin)*r.Float64(), Jitter: 0.1, Segments: o.segments,
 				Seed: r.Uint64(), Unconditional: r.Float64() < 0.1,
 			})
 			if err != nil {

@@ -14,7 +14,7 @@ import (
 // state, the loss log and the progress output.
 func TestTrainResume(t *testing.T) {
 	dir := t.TempDir()
-	o := options{out: dir, steps: 2, batch: 1, frames: 2, segments: 1, every: 2, logEvery: 1, lr: 1e-3, warmup: 0.05, seed: 1}
+	o := options{out: dir, steps: 2, batch: 1, frames: 2, segments: 1, every: 2, logEvery: 1, lr: 1e-3, warmup: 0.05, seed: 1, tauMin: 0.02, tauMax: 0.98}
 	var out bytes.Buffer
 	if err := train(context.Background(), o, &out); err != nil {
 		t.Fatal(err)
