@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -51,12 +50,16 @@ type report struct {
 		Threshold float64 `json:"threshold"`
 		Phrases   int     `json:"phrases"`
 		Accuracy  float64 `json:"accuracy"`
-		AUC       float64 `json:"auc"`
-		// BestThreshold maximises the accuracy (BestAccuracy) on these
-		// phrases: run on training videos (-eval-seed 1) to choose the
-		// threshold a checkpoint ships with, never on the held-out seed.
+		// Balanced is the mean of the accuracies on positives and on
+		// distractors (there are 4 distractors per positive).
+		Balanced float64 `json:"balanced_accuracy"`
+		AUC      float64 `json:"auc"`
+		// BestThreshold maximises the balanced accuracy (BestBalanced) on
+		// these phrases: run on training videos (-eval-seed 1) to choose
+		// the threshold a checkpoint ships with, never on the held-out
+		// seed.
 		BestThreshold float64 `json:"best_threshold"`
-		BestAccuracy  float64 `json:"best_accuracy"`
+		BestBalanced  float64 `json:"best_balanced_accuracy"`
 	} `json:"presence"`
 	// Tracking: the full segment.Pipeline (this detector + FlowTracker,
 	// default options, K = 1) once per entity with its description as the
@@ -96,6 +99,9 @@ func evaluate(ctx context.Context, o evalOptions, out, log io.Writer) error {
 	}
 	var r report
 	r.Score = det.Model().Config().Score
+	if r.Score == "" {
+		r.Score = learneddet.ScorePresence
+	}
 	r.Weights, r.EvalSeed = o.weights, o.seed
 	if r.Weights == "" {
 		r.Weights = "embedded"
@@ -158,8 +164,8 @@ func evaluate(ctx context.Context, o evalOptions, out, log io.Writer) error {
 	r.MaskIoU = iouSum / float64(max(r.Positives, 1))
 	r.Retrieval.Accuracy = float64(correct) / float64(max(r.Retrieval.Trials, 1))
 	r.Presence.Phrases = len(scored)
-	r.Presence.Accuracy, r.Presence.AUC = presenceStats(scored, tau)
-	r.Presence.BestThreshold, r.Presence.BestAccuracy = bestThreshold(scored)
+	r.Presence.Accuracy, r.Presence.Balanced, r.Presence.AUC = presenceStats(scored, tau)
+	r.Presence.BestThreshold, r.Presence.BestBalanced = bestThreshold(scored)
 
 	if err := evalTracking(ctx, det, o, &r, log); err != nil {
 		return err
@@ -251,23 +257,28 @@ type scoredPhrase struct {
 	positive bool
 }
 
-// presenceStats returns the accuracy of score >= tau as the presence
-// decision and the ROC AUC of the scores (ties count half).
-func presenceStats(s []scoredPhrase, tau float64) (acc, auc float64) {
+// presenceStats returns the accuracy and the balanced accuracy (mean of
+// the accuracies on positives and on negatives) of score >= tau as the
+// presence decision, and the ROC AUC of the scores (ties count half).
+func presenceStats(s []scoredPhrase, tau float64) (acc, balanced, auc float64) {
 	if len(s) == 0 {
-		return 0, 0
+		return 0, 0, 0
 	}
-	ok, pos, neg := 0, 0, 0
+	ok, pos, neg, okPos, okNeg := 0, 0, 0, 0, 0
 	for _, p := range s {
-		if (p.score >= tau) == p.positive {
+		right := (p.score >= tau) == p.positive
+		if right {
 			ok++
 		}
 		if p.positive {
 			pos++
+			okPos += boolI(right)
 		} else {
 			neg++
+			okNeg += boolI(right)
 		}
 	}
+	balanced = (float64(okPos)/float64(max(pos, 1)) + float64(okNeg)/float64(max(neg, 1))) / 2
 	sorted := slices.Clone(s)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].score < sorted[j].score })
 	// Mann-Whitney U with average ranks for ties.
@@ -288,17 +299,24 @@ func presenceStats(s []scoredPhrase, tau float64) (acc, auc float64) {
 	if pos > 0 && neg > 0 {
 		auc = (rankSum - float64(pos)*float64(pos+1)/2) / (float64(pos) * float64(neg))
 	}
-	return float64(ok) / float64(len(s)), auc
+	return float64(ok) / float64(len(s)), balanced, auc
+}
+
+func boolI(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // bestThreshold returns the threshold tau in {0.01, ..., 0.99} whose
-// decision score >= tau is most often right (the lowest on ties), and
-// that accuracy.
-func bestThreshold(s []scoredPhrase) (tau, acc float64) {
+// decision score >= tau has the highest balanced accuracy (the lowest tau
+// on ties), and that balanced accuracy.
+func bestThreshold(s []scoredPhrase) (tau, balanced float64) {
 	best := -1.0
-	for t := 0.01; t < 1; t += 0.01 {
-		t = math.Round(t*100) / 100
-		a, _ := presenceStats(s, t)
+	for i := 1; i < 100; i++ {
+		t := float64(i) / 100
+		_, a, _ := presenceStats(s, t)
 		if a > best {
 			best, tau = a, t
 		}

@@ -71,16 +71,17 @@ func TestBestThreshold(t *testing.T) {
 
 func TestPresenceStats(t *testing.T) {
 	for _, tc := range []struct {
-		name     string
-		s        []scoredPhrase
-		acc, auc float64
+		name               string
+		s                  []scoredPhrase
+		acc, balanced, auc float64
 	}{
-		{"separated", []scoredPhrase{{0.9, true}, {0.8, true}, {0.2, false}, {0.1, false}}, 1, 1},
-		{"reversed", []scoredPhrase{{0.1, true}, {0.9, false}}, 0, 0},
-		{"tie", []scoredPhrase{{0.5, true}, {0.5, false}}, 0.5, 0.5},
+		{"separated", []scoredPhrase{{0.9, true}, {0.8, true}, {0.2, false}, {0.1, false}}, 1, 1, 1},
+		{"reversed", []scoredPhrase{{0.1, true}, {0.9, false}}, 0, 0, 0},
+		{"tie", []scoredPhrase{{0.5, true}, {0.5, false}}, 0.5, 0.5, 0.5},
+		{"imbalanced", []scoredPhrase{{0.6, true}, {0.4, false}, {0.3, false}, {0.7, false}}, 0.75, 0.8333333333333333, 2.0 / 3},
 	} {
-		acc, auc := presenceStats(tc.s, 0.5)
-		if diff := cmp.Diff([]float64{tc.acc, tc.auc}, []float64{acc, auc}); diff != "" {
+		acc, balanced, auc := presenceStats(tc.s, 0.5)
+		if diff := cmp.Diff([]float64{tc.acc, tc.balanced, tc.auc}, []float64{acc, balanced, auc}); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
 	}
