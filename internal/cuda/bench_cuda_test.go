@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
+	"gorgonia.org/cu"
 	"gorgonia.org/tensor"
 
 	"github.com/videodit/videodit/internal/nn"
@@ -20,11 +22,74 @@ func randDense(rng *rand.Rand, shape ...int) *tensor.Dense {
 	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(data))
 }
 
+// measurePeak returns the dense TFLOP/s of the device in float32 FMA
+// (vd_peak_fma) or TF32 tensor-core products (vd_peak_tf32), from 8 blocks
+// of 256 threads per multiprocessor, best of 5 launches.
+func measurePeak(tb testing.TB, d *Device, tf32 bool) float64 {
+	tb.Helper()
+	sms, err := d.dev.Attribute(cu.MultiprocessorCount)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e, err := NewExec(d)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer e.Release()
+	out := e.alloc("peak", tensor.Shape{1})
+	if out == nil {
+		tb.Fatal(e.Err())
+	}
+	const threads, iters = 256, 1 << 14
+	blocks := 8 * sms
+	g := geom{grid: [3]int{blocks, 1, 1}, block: [3]int{threads, 1, 1}}
+	run := func() {
+		if tf32 {
+			e.launch("peak", kPeakTF32, g, out.ptr, int32(iters))
+		} else {
+			e.launch("peak", kPeakFMA, g, out.ptr, int32(iters), float32(0.999), float32(1e-3))
+		}
+		if _, err := e.Read(out); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	flops := 16 * float64(iters) * threads * float64(blocks)
+	if tf32 {
+		flops = 4 * 2 * 16 * 16 * 8 * float64(iters) * float64(blocks*threads/32)
+	}
+	run() // JIT and clocks up
+	best := 0.0
+	for range 5 {
+		start := time.Now()
+		run()
+		best = max(best, flops/time.Since(start).Seconds()/1e12)
+	}
+	return best
+}
+
+// BenchmarkPeak reports the measured dense peak (TFLOP/s) in float32 and
+// TF32, the denominators of BenchmarkGEMM's %peak.
+func BenchmarkPeak(b *testing.B) {
+	d := openOrSkip(b)
+	for _, tf32 := range []bool{false, true} {
+		b.Run(fmt.Sprintf("tf32=%v", tf32), func(b *testing.B) {
+			var p float64
+			for range b.N {
+				p = measurePeak(b, d, tf32)
+			}
+			b.ReportMetric(p, "TFLOP/s")
+		})
+	}
+}
+
 // BenchmarkGEMM times MatMul on the device at transformer shapes, in
-// float32 and TF32, reporting TFLOP/s (2*B*M*N*K per product). Each
-// iteration enqueues the product; the timer covers a final Read.
+// float32 and TF32, reporting TFLOP/s (2*B*M*N*K per product) and the
+// percentage of the peak of the same precision measured on the same card
+// first (measurePeak). Each iteration enqueues the product; the timer
+// covers a final Read.
 func BenchmarkGEMM(b *testing.B) {
 	d := openOrSkip(b)
+	peak := map[bool]float64{false: measurePeak(b, d, false), true: measurePeak(b, d, true)}
 	for _, s := range []struct{ batch, m, n, k int }{
 		{1, 4096, 4096, 4096},
 		{96, 1024, 4096, 1024},     // batched: 96 frames of 1024 tokens, K 1024 -> 4096
@@ -62,7 +127,9 @@ func BenchmarkGEMM(b *testing.B) {
 				}
 				b.StopTimer()
 				flops := 2 * float64(s.batch) * float64(s.m) * float64(s.n) * float64(s.k)
-				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e12, "TFLOP/s")
+				tflops := flops * float64(b.N) / b.Elapsed().Seconds() / 1e12
+				b.ReportMetric(tflops, "TFLOP/s")
+				b.ReportMetric(100*tflops/peak[tf32], "%peak")
 				if err := e.Reset(); err != nil {
 					b.Fatal(err)
 				}

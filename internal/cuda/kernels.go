@@ -21,12 +21,15 @@ const (
 	kSgemm      kernel = "vd_sgemm"       // (transA, transB, M, N, K, A, lda, sA, B, ldb, sB, C, ldc, sC, batch)
 	kSgemmTF32  kernel = "vd_sgemm_tf32"  // same arguments as vd_sgemm
 	kAttention  kernel = "vd_attention"   // (q, k, v, bias, out, batch, lq, lk, dh, dv, scale, biasMode)
+	kPeakFMA    kernel = "vd_peak_fma"    // (out, iters, a, b): benchmarks only
+	kPeakTF32   kernel = "vd_peak_tf32"   // (out, iters): benchmarks only
 )
 
-// allKernels lists every kernel the executor launches; loading a module
-// looks each one up, so a missing kernel fails at Open, not mid-network.
+// allKernels lists every kernel of the module (the executor's and the
+// benchmarks' peak kernels); loading a module looks each one up, so a
+// missing kernel fails at Open, not mid-network.
 var allKernels = []kernel{kBinary, kUnary, kReduceRows, kReduceCols, kSoftmax, kLayerNorm, kRMSNorm,
-	kPermute, kCopy2D, kGather, kSgemm, kSgemmTF32, kAttention}
+	kPermute, kCopy2D, kGather, kSgemm, kSgemmTF32, kAttention, kPeakFMA, kPeakTF32}
 
 // Operation codes of vd_binary.
 const (
