@@ -17,8 +17,9 @@ const padID = 0
 // predicted tokens. The sequences are right-padded to the longest one, so
 // the model reads a batch of input embeddings (B, L-1, D) (causal attention:
 // padding after a sequence never reaches it) and predicts targets (B*(L-1))
-// of which the padding ones are ignored.
-func nextTokenLoss(e nn.Exec, m *lm.Model, seqs [][]int) (nn.V, int, error) {
+// of which the padding ones are ignored. A non-nil keep limits the loss to
+// the targets it accepts (the count then counts those only).
+func nextTokenLoss(e nn.Exec, m *lm.Model, seqs [][]int, keep func(id int) bool) (nn.V, int, error) {
 	l := 0
 	for _, s := range seqs {
 		l = max(l, len(s)-1)
@@ -30,7 +31,7 @@ func nextTokenLoss(e nn.Exec, m *lm.Model, seqs [][]int) (nn.V, int, error) {
 	for _, s := range seqs {
 		for i := range l {
 			switch {
-			case i+1 < len(s):
+			case i+1 < len(s) && (keep == nil || keep(s[i+1])):
 				inputs, targets = append(inputs, s[i]), append(targets, s[i+1])
 				valid++
 			case i < len(s):

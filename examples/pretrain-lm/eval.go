@@ -28,12 +28,20 @@ type report struct {
 	// UnigramPerplexity is the perplexity of the add-one unigram model of
 	// the training corpus on the same tokens: the baseline.
 	UnigramPerplexity float64 `json:"unigram_perplexity"`
+	// TimeTokens is the number of predicted time tokens <k> and
+	// TimePerplexity the model's perplexity on them alone (they depend on
+	// the unseen video, so only their structure is predictable);
+	// WordPerplexity is the perplexity on the other tokens.
+	TimeTokens     int     `json:"time_tokens"`
+	TimePerplexity float64 `json:"time_perplexity"`
+	WordPerplexity float64 `json:"word_perplexity"`
 }
 
 // perplexity returns the mean next-token negative log-likelihood of m over
-// seqs (every token after the first is predicted) and the number of
-// predicted tokens, on the eager executor.
-func perplexity(ctx context.Context, m *lm.Model, seqs [][]int) (nll float64, tokens int, err error) {
+// seqs (every token after the first is predicted, or those keep accepts
+// when it is not nil) and the number of predicted tokens, on the eager
+// executor.
+func perplexity(ctx context.Context, m *lm.Model, seqs [][]int, keep func(id int) bool) (nll float64, tokens int, err error) {
 	var sum float64
 	for _, b := range batches(seqs, evalBatch) {
 		if err := ctx.Err(); err != nil {
@@ -44,9 +52,12 @@ func perplexity(ctx context.Context, m *lm.Model, seqs [][]int) (nll float64, to
 			batch[i] = seqs[j]
 		}
 		e := nn.NewEager()
-		loss, n, err := nextTokenLoss(e, m, batch)
+		loss, n, err := nextTokenLoss(e, m, batch, keep)
 		if err != nil {
 			return 0, 0, err
+		}
+		if n == 0 {
+			continue
 		}
 		v := e.Dense(loss)
 		if err := e.Err(); err != nil {

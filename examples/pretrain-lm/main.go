@@ -125,12 +125,30 @@ func evaluate(ctx context.Context, tok *fusion.Tokenizer, dir string, opt option
 	if err != nil {
 		return err
 	}
-	nll, n, err := perplexity(ctx, m, testSeqs)
+	nll, n, err := perplexity(ctx, m, testSeqs, nil)
 	if err != nil {
 		return err
 	}
 	r := report{Checkpoint: dir, HeldOutSplit: corpusSplit, HeldOutSeed: heldOutSeed(opt.Seed), Sequences: len(testSeqs),
 		Tokens: n, NLL: nll, Perplexity: math.Exp(nll), UnigramPerplexity: unigramPerplexity(trainSeqs, testSeqs, tok.Size())}
+	times := map[int]bool{}
+	for k := range tok.TimeTokens() {
+		id, err := tok.TimeTokenID(k)
+		if err != nil {
+			return err
+		}
+		times[id] = true
+	}
+	isTime := func(id int) bool { return times[id] }
+	timeNLL, nt, err := perplexity(ctx, m, testSeqs, isTime)
+	if err != nil {
+		return err
+	}
+	wordNLL, _, err := perplexity(ctx, m, testSeqs, func(id int) bool { return !isTime(id) })
+	if err != nil {
+		return err
+	}
+	r.TimeTokens, r.TimePerplexity, r.WordPerplexity = nt, math.Exp(timeNLL), math.Exp(wordNLL)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)

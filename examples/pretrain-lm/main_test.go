@@ -132,7 +132,7 @@ func TestLossIgnoresPadding(t *testing.T) {
 	batch := [][]int{seqs[0], seqs[len(seqs)-1], seqs[1][:2]} // lengths differ
 	loss := func(b [][]int) (float64, int) {
 		e := nn.NewEager()
-		v, n, err := nextTokenLoss(e, m, b)
+		v, n, err := nextTokenLoss(e, m, b, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,6 +155,17 @@ func TestLossIgnoresPadding(t *testing.T) {
 	got, n := loss(batch)
 	if n != tokens {
 		t.Errorf("batch: %d predicted tokens, want %d", n, tokens)
+	}
+	// keep limits the loss to some targets: here the last one of each
+	// sequence, [SEP].
+	sep, _ := tok.ID(fusion.SepToken)
+	e := nn.NewEager()
+	_, nSep, err := nextTokenLoss(e, m, batch, func(id int) bool { return id == sep })
+	if err != nil || e.Err() != nil {
+		t.Fatal(err, e.Err())
+	}
+	if nSep != len(batch)-1 { // the 2-token prefix has no [SEP]
+		t.Errorf("keep [SEP]: %d targets, want %d", nSep, len(batch)-1)
 	}
 	if want := sum / float64(tokens); math.Abs(got-want) > 1e-5*want {
 		t.Errorf("padded batch loss %v, want the token-weighted mean %v", got, want)
@@ -256,14 +267,15 @@ func TestTrainResumeExport(t *testing.T) {
 	if err := json.Unmarshal([]byte(out.String()), &r); err != nil {
 		t.Fatalf("-eval output %q: %v", out.String(), err)
 	}
-	if !(r.Perplexity > 1 && r.Perplexity < float64(tok.Size())*1.05) || r.Tokens == 0 || !(r.UnigramPerplexity > 1) {
+	if !(r.Perplexity > 1 && r.Perplexity < float64(tok.Size())*1.05) || r.Tokens == 0 || !(r.UnigramPerplexity > 1) ||
+		r.TimeTokens == 0 || r.TimeTokens >= r.Tokens || !(r.TimePerplexity > 1) || !(r.WordPerplexity > 1) {
 		t.Errorf("-eval report %+v", r)
 	}
 	heldOut, _, err := buildCorpus(tok, corpusOptions{Seed: heldOutSeed(opt.Seed), Videos: opt.HeldOut, Time: opt.Time, MaxLen: opt.MaxLen})
 	if err != nil {
 		t.Fatal(err)
 	}
-	nll, _, err := perplexity(ctx, a, heldOut)
+	nll, _, err := perplexity(ctx, a, heldOut, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,7 +84,7 @@ func train(ctx context.Context, tok *fusion.Tokenizer, opt options, log io.Write
 	warm := int(math.Ceil(optim.PaperWarmupFraction * float64(opt.Steps)))
 	deadline := start.Add(time.Duration(opt.Minutes * float64(time.Minute)))
 	save := func(step int) error {
-		nll, _, err := perplexity(ctx, m, testSeqs)
+		nll, _, err := perplexity(ctx, m, testSeqs, nil)
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func train(ctx context.Context, tok *fusion.Tokenizer, opt options, log io.Write
 			seqs[i] = trainSeqs[j]
 		}
 		g := nn.NewGraph()
-		loss, _, err := nextTokenLoss(g, m, seqs)
+		loss, _, err := nextTokenLoss(g, m, seqs, nil)
 		if err != nil {
 			return err
 		}
