@@ -87,7 +87,7 @@ func randoms(rng *rand.Rand, n int) []float32 {
 // (when known) after ours, and ends with the gemm_512 ratio line.
 func printTable(w io.Writer, rows []row, torch map[string]float64, pk peak) {
 	peakRef := pk.nominal
-	fmt.Fprintf(w, "\n%-22s %-11s %10s %9s %11s %14s\n", "case", "impl", "ms", "GFLOP/s", "ours/torch", "ours/peak(nom)")
+	fmt.Fprintf(w, "\n%-22s %-11s %10s %9s %11s %14s\n", "case", "impl", "ms", "GFLOP/s", "ours/torch", "%peak(nom)")
 	var keys []string
 	flops := map[string]float64{}
 	for _, r := range rows {

@@ -23,7 +23,7 @@ func TestPrintTable(t *testing.T) {
 		got = append(got, strings.Fields(l))
 	}
 	want := [][]string{
-		{"case", "impl", "ms", "GFLOP/s", "ours/torch", "ours/peak(nom)"},
+		{"case", "impl", "ms", "GFLOP/s", "ours/torch", "%peak(nom)"},
 		{"gemm_512", "ours", "10.000", "200.0", "2.00", "50%"},
 		{"gemm_512", "gonum", "100.000", "20.0"},
 		{"gemm_512", "torch", "20.000", "100.0", "25%"},
