@@ -5,8 +5,11 @@
 #include "emu/emu.h"
 #include "kernels/all.cu"
 
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #include "emu_kernels.h"
@@ -55,6 +58,58 @@ const kernel kernels[] = {
 	 }},
 };
 
+// workers keeps the threads of the emulated blocks alive across launches
+// (creating 256 threads per launch would dominate the run time): run(n, f)
+// calls f(t) on workers t < n and waits for them.
+class workers {
+public:
+	void run(int n, const std::function<void(int)>& f) {
+		while ((int)threads_.size() < n) {
+			int t = (int)threads_.size();
+			threads_.emplace_back([this, t] { loop(t); });
+		}
+		{
+			std::lock_guard<std::mutex> l(mu_);
+			job_ = &f;
+			active_ = n;
+			remaining_ = n;
+			gen_++;
+		}
+		start_.notify_all();
+		std::unique_lock<std::mutex> l(mu_);
+		done_.wait(l, [&] { return remaining_ == 0; });
+	}
+
+private:
+	void loop(int t) {
+		uint64_t seen = 0;
+		for (;;) {
+			const std::function<void(int)>* job;
+			{
+				std::unique_lock<std::mutex> l(mu_);
+				start_.wait(l, [&] { return gen_ != seen; });
+				seen = gen_;
+				if (t >= active_) continue;
+				job = job_;
+			}
+			(*job)(t);
+			std::lock_guard<std::mutex> l(mu_);
+			if (--remaining_ == 0) done_.notify_one();
+		}
+	}
+
+	std::mutex mu_;
+	std::condition_variable start_, done_;
+	std::vector<std::thread> threads_;
+	const std::function<void(int)>* job_ = nullptr;
+	uint64_t gen_ = 0;
+	int active_ = 0, remaining_ = 0;
+};
+
+// The pool lives until the process ends (never destroyed: its threads stay
+// joinable).
+workers* pool = new workers;
+
 } // namespace
 
 extern "C" int vd_emu_launch(const char* name, int gx, int gy, int gz, int bx, int by, int bz, int shared,
@@ -71,20 +126,16 @@ extern "C" int vd_emu_launch(const char* name, int gx, int gy, int gz, int bx, i
 	std::vector<vd_emu_warp> warps(bx / 32);
 	std::vector<unsigned char> dyn(shared > 0 ? shared : 1);
 	vd_emu = {&bar, &warps, dyn.data()};
-	std::vector<std::thread> threads;
-	for (int t = 0; t < bx; t++) {
-		threads.emplace_back([=, &bar] {
-			threadIdx = {(unsigned)t, 0, 0};
-			for (int z = 0; z < gz; z++)
-				for (int y = 0; y < gy; y++)
-					for (int x = 0; x < gx; x++) {
-						blockIdx = {(unsigned)x, (unsigned)y, (unsigned)z};
-						k->run(args);
-						bar.arrive_and_wait(); // the next block reuses the shared statics
-					}
-		});
-	}
-	for (auto& th : threads) th.join();
+	pool->run(bx, [&](int t) {
+		threadIdx = {(unsigned)t, 0, 0};
+		for (int z = 0; z < gz; z++)
+			for (int y = 0; y < gy; y++)
+				for (int x = 0; x < gx; x++) {
+					blockIdx = {(unsigned)x, (unsigned)y, (unsigned)z};
+					k->run(args);
+					bar.arrive_and_wait(); // the next block reuses the shared statics
+				}
+	});
 	return 0;
 }
 
