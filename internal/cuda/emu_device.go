@@ -26,9 +26,12 @@ import (
 // (tensor cores), whose launch fails. Test builds only
 // (-tags videodit_cudaemu).
 type emuDevice struct {
-	mu   sync.Mutex // one launch at a time: the emulation's block state is global
 	pool *pool
 }
+
+// emuLaunch serialises launches: the emulation's block state (emu.h) is
+// process-wide.
+var emuLaunch sync.Mutex
 
 var _ device = (*emuDevice)(nil)
 
@@ -85,8 +88,8 @@ func (d *emuDevice) launch(k kernel, g geom, args ...any) error {
 	}
 	name := C.CString(string(k))
 	defer C.free(unsafe.Pointer(name))
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	emuLaunch.Lock()
+	defer emuLaunch.Unlock()
 	r := C.vd_emu_launch(name, C.int(g.grid[0]), C.int(g.grid[1]), C.int(g.grid[2]),
 		C.int(g.block[0]), C.int(g.block[1]), C.int(g.block[2]), C.int(g.shared), &slots[0], C.int(len(args)))
 	if r != 0 {
