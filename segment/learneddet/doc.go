@@ -15,8 +15,8 @@
 //
 // Each phrase gets at most one proposal per frame: the pixels whose mask
 // probability is at least 0.5 (none when that set is empty), their box,
-// and the presence probability as the score. Threshold suggests tau = 0.5
-// for every phrase. Frames of any size are resized (bilinear) to the
+// and the presence probability as the score. Threshold suggests the
+// checkpoint's tau for every phrase (0.45 for the shipped weights). Frames of any size are resized (bilinear) to the
 // network's 64 x 64 input; mask logits are resized back (bilinear) and
 // thresholded at the frame's size. Detect checks ctx between frames and is
 // safe for concurrent use.
