@@ -44,6 +44,11 @@ type report struct {
 	Retrieval struct {
 		Trials   int     `json:"trials"`
 		Accuracy float64 `json:"accuracy"`
+		// Pairwise: how often the true phrase scores strictly above one
+		// distractor of the same colour (another shape), or of the same
+		// shape (another colour).
+		SameColour float64 `json:"pairwise_same_colour"`
+		SameShape  float64 `json:"pairwise_same_shape"`
 	} `json:"retrieval"`
 	// Presence: positives and distractors classified by score >= tau.
 	Presence struct {
@@ -112,6 +117,7 @@ func evaluate(ctx context.Context, o evalOptions, out, log io.Writer) error {
 	var iouSum float64
 	var scored []scoredPhrase
 	correct := 0
+	var pairs, pairWins [2]int // [same shape, same colour]
 	for i := range o.videos {
 		v, err := synth.Generate(genConfig("heldout", 4, 12), o.seed, i)
 		if err != nil {
@@ -150,6 +156,11 @@ func evaluate(ctx context.Context, o evalOptions, out, log io.Writer) error {
 					if k > 0 && s >= s0 {
 						best = false
 					}
+					if k > 0 {
+						kind := boolI(cands[k].colour == q.colour)
+						pairs[kind]++
+						pairWins[kind] += boolI(s < s0)
+					}
 				}
 				if len(cands) > 1 {
 					r.Retrieval.Trials++
@@ -163,6 +174,8 @@ func evaluate(ctx context.Context, o evalOptions, out, log io.Writer) error {
 	}
 	r.MaskIoU = iouSum / float64(max(r.Positives, 1))
 	r.Retrieval.Accuracy = float64(correct) / float64(max(r.Retrieval.Trials, 1))
+	r.Retrieval.SameShape = float64(pairWins[0]) / float64(max(pairs[0], 1))
+	r.Retrieval.SameColour = float64(pairWins[1]) / float64(max(pairs[1], 1))
 	r.Presence.Phrases = len(scored)
 	r.Presence.Accuracy, r.Presence.Balanced, r.Presence.AUC = presenceStats(scored, tau)
 	r.Presence.BestThreshold, r.Presence.BestBalanced = bestThreshold(scored)
