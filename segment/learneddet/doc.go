@@ -78,7 +78,7 @@
 //     visible; chance is about 0.2): 0.300 +- 0.063; pairwise, the true
 //     phrase beats a distractor of the same shape and another colour
 //     0.955 +- 0.021 of the time, one of the same colour and another
-//     shape only 0.485 +- 0.058 (chance 0.5);
+//     shape only 0.485 +- 0.059 (chance 0.5);
 //   - presence at tau = 0.45 over positives and distractors: accuracy
 //     0.554 +- 0.019, balanced accuracy 0.713 +- 0.012, ROC AUC
 //     0.722 +- 0.011;
