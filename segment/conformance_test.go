@@ -2,8 +2,13 @@ package segment_test
 
 import (
 	"context"
+	"image/png"
+	"os"
 	"testing"
 
+	"gorgonia.org/tensor"
+
+	"github.com/videodit/videodit/internal/cascade"
 	"github.com/videodit/videodit/segment"
 	"github.com/videodit/videodit/segment/segmenttest"
 )
@@ -50,4 +55,37 @@ func TestPipelineConforms(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCascadeDetectorConforms runs the Detector suite on the cascade
+// detector over two copies of a frame of OpenCV's pedestrian clip, with a
+// noun it knows and one it does not.
+func TestCascadeDetectorConforms(t *testing.T) {
+	d, err := segment.NewCascadeDetector("", cascade.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("../internal/cascade/testdata/vtest_f100.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	data := make([]float32, 2*h*w*3)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+			for t := 0; t < 2; t++ {
+				o := ((t*h+y)*w + x) * 3
+				data[o], data[o+1], data[o+2] = float32(r)/65535, float32(g)/65535, float32(bl)/65535
+			}
+		}
+	}
+	frames := tensor.New(tensor.WithShape(2, h, w, 3), tensor.WithBacking(data))
+	segmenttest.RunDetector(t, d, frames, []segment.Phrase{{Text: "person", Head: "person"}, {Text: "red ball", Head: "ball"}})
 }
