@@ -153,11 +153,22 @@ func positive(r *rand.Rand, f *frame) (query, bool) {
 }
 
 // negative draws a hard negative: a visible entity's phrase with its colour,
-// shape or size changed, or a noun outside the vocabulary. It may still
-// name something in f; the labels come from f either way.
-func negative(r *rand.Rand, f *frame) query {
+// shape or size changed, or a noun outside the vocabulary. With probability
+// shapeNeg (when positive) it is instead the entity's colour with another
+// shape, the distractor the detector confuses most. It may still name
+// something in f; the labels come from f either way.
+func negative(r *rand.Rand, f *frame, shapeNeg float64) query {
 	colours, shapes := synth.Colours(), synth.Shapes()
 	vis := f.visible()
+	if shapeNeg > 0 && len(vis) > 0 && r.Float64() < shapeNeg {
+		e := f.ents[vis[r.IntN(len(vis))]]
+		other := slices.DeleteFunc(slices.Clone(shapes), func(s string) bool { return s == e.shape })
+		q := query{colour: e.colour, shape: other[r.IntN(len(other))]}
+		if r.IntN(2) == 0 {
+			q.size = e.size
+		}
+		return q
+	}
 	if len(vis) == 0 || r.Float64() < 0.08 {
 		if r.IntN(2) == 0 {
 			return query{unknown: unknownNouns[r.IntN(len(unknownNouns))]}
@@ -185,10 +196,11 @@ type sampler struct {
 	cfg       learneddet.Config
 	gen       synth.Config
 	seed      uint64
-	frames    int // frames per batch
-	phrases   int // phrases per frame (half positive, half negative)
-	perVideo  int // frames drawn from each generated video
-	maxVideos int // video indices are drawn from [0, maxVideos)
+	frames    int     // frames per batch
+	phrases   int     // phrases per frame (half positive, half negative)
+	perVideo  int     // frames drawn from each generated video
+	maxVideos int     // video indices are drawn from [0, maxVideos)
+	shapeNeg  float64 // share of negatives of the same colour and another shape (0: the original mix)
 }
 
 // batch draws the batch of step: the same (seed, step) always gives the
@@ -220,10 +232,10 @@ func (s *sampler) batch(step int) (learneddet.Batch, error) {
 			if k < s.phrases/2 {
 				var ok bool
 				if q, ok = positive(r, f); !ok {
-					q = negative(r, f)
+					q = negative(r, f, s.shapeNeg)
 				}
 			} else {
-				q = negative(r, f)
+				q = negative(r, f, s.shapeNeg)
 			}
 			mask, area := f.target(q)
 			if area > 0 && area < minArea {

@@ -65,6 +65,8 @@ func run(ctx context.Context, args []string, out, log io.Writer) error {
 	fs.Float64Var(&o.maxDur, "max-duration", 12, "longest generated video in seconds")
 	fs.IntVar(&o.size, "size", 0, "network input side in pixels (0: learneddet.DefaultConfig's)")
 	fs.IntVar(&o.patch, "patch", 0, "patch side in pixels (0: learneddet.DefaultConfig's)")
+	fs.StringVar(&o.init, "init", "", "start from this checkpoint's weights (fine-tuning; fresh optimiser and schedule) instead of random ones")
+	fs.Float64Var(&o.shapeNeg, "shape-negatives", 0, "share of hard negatives that keep a visible entity's colour and change its shape (0: the original mix)")
 	fs.BoolVar(&o.resume, "resume", false, "continue the run in -out from its last checkpoint (-steps may differ: the schedule follows the new -steps)")
 	fs.IntVar(&o.stop, "stop", 0, "stop after this step, keeping the schedule of -steps (0: run to -steps)")
 	eval := fs.Bool("eval", false, "evaluate -weights on the held-out split instead of training")
@@ -87,8 +89,8 @@ func run(ctx context.Context, args []string, out, log io.Writer) error {
 	if o.out == "" {
 		return fmt.Errorf("-out is required to train")
 	}
-	if o.steps < 1 || o.frames < 1 || o.phrases < 2 || o.perVideo < 1 || o.every < 1 || o.logEvery < 1 || o.maxVideos < 1 {
-		return fmt.Errorf("-steps, -frames, -per-video, -every, -log-every and -videos must be positive and -phrases at least 2")
+	if o.steps < 1 || o.frames < 1 || o.phrases < 2 || o.perVideo < 1 || o.every < 1 || o.logEvery < 1 || o.maxVideos < 1 || o.shapeNeg < 0 || o.shapeNeg > 1 {
+		return fmt.Errorf("-steps, -frames, -per-video, -every, -log-every and -videos must be positive, -phrases at least 2 and -shape-negatives in [0,1]")
 	}
 	if o.warmup == 0 {
 		o.warmup = max(1, o.steps/20)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"math/rand/v2"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -52,6 +54,8 @@ func TestFlagErrors(t *testing.T) {
 		{"-out", "x", "-steps", "0"},   // no steps
 		{"-out", "x", "-phrases", "1"}, // fewer than 2 phrases
 		{"-out", "x", "extra"},         // stray argument
+		{"-out", "x", "-shape-negatives", "1.5"},
+		{"-out", "x", "-init", "/nonexistent/dir"},
 		{"-eval", "-weights", "/nonexistent/dir"},
 	} {
 		var log bytes.Buffer
@@ -84,5 +88,67 @@ func TestPresenceStats(t *testing.T) {
 		if diff := cmp.Diff([]float64{tc.acc, tc.balanced, tc.auc}, []float64{acc, balanced, auc}); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
+	}
+}
+
+// TestShapeNegatives checks that -shape-negatives 1 draws only phrases of a
+// visible entity's colour and another shape, and that 0 keeps the original
+// mix (which also changes colours).
+func TestShapeNegatives(t *testing.T) {
+	ent := func(size, colour, shape string) entity {
+		return entity{size: size, colour: colour, shape: shape, area: minArea}
+	}
+	f := &frame{ents: []entity{ent("small", "blue", "square"), ent("large", "red", "circle"), ent("small", "green", "star")}}
+	for _, tc := range []struct {
+		shapeNeg  float64
+		wantOnly  bool // every negative keeps an entity's colour and changes its shape
+		wantOther bool // some negative is not of that kind
+	}{
+		{1, true, false},
+		{0, false, true},
+	} {
+		r := rand.New(rand.NewPCG(7, 0))
+		only, other := true, false
+		for range 200 {
+			q := negative(r, f, tc.shapeNeg)
+			kind := false
+			for _, e := range f.ents {
+				if q.unknown == "" && q.colour == e.colour && q.shape != "" && q.shape != e.shape && (q.size == "" || q.size == e.size) {
+					kind = true
+				}
+			}
+			only = only && kind
+			other = other || !kind
+		}
+		if only != tc.wantOnly || other != tc.wantOther {
+			t.Errorf("shapeNeg %v: all same-colour-other-shape %v, some other %v; want %v, %v", tc.shapeNeg, only, other, tc.wantOnly, tc.wantOther)
+		}
+	}
+}
+
+// TestInitFineTunes starts a run from another run's checkpoint and requires
+// its first step to begin from those weights: a 0-learning-rate step (no
+// weight decay) leaves them unchanged.
+func TestInitFineTunes(t *testing.T) {
+	ctx := context.Background()
+	tiny := []string{"-seed", "3", "-frames", "1", "-phrases", "2", "-every", "1", "-log-every", "1", "-min-duration", "1", "-max-duration", "2"}
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	var log bytes.Buffer
+	if err := run(ctx, append([]string{"-out", a, "-steps", "1"}, tiny...), &log, &log); err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if err := run(ctx, append([]string{"-out", b, "-steps", "1", "-init", a, "-lr", "0", "-wd", "0", "-shape-negatives", "1"}, tiny...), &log, &log); err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	wa, err := os.ReadFile(filepath.Join(a, "model.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := os.ReadFile(filepath.Join(b, "model.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(wa, wb) {
+		t.Errorf("a 0-learning-rate step from -init %s changed the weights", a)
 	}
 }

@@ -32,8 +32,10 @@ type trainOptions struct {
 	perVideo        int
 	minDur, maxDur  float64
 	resume          bool
-	stop            int // stop after this step (0: -steps), keeping the schedule of -steps
-	size, patch     int // network input side and patch side (0: DefaultConfig's)
+	stop            int     // stop after this step (0: -steps), keeping the schedule of -steps
+	size, patch     int     // network input side and patch side (0: DefaultConfig's)
+	init            string  // checkpoint whose weights start the run (empty: random)
+	shapeNeg        float64 // share of same-colour-other-shape negatives (0: the original mix)
 }
 
 // trainState is the run's progress, saved beside the checkpoint.
@@ -61,6 +63,11 @@ func train(ctx context.Context, o trainOptions, log io.Writer) error {
 	m, err := learneddet.NewModel(cfg, rand.New(rand.NewPCG(o.seed, 0x5eed)))
 	if err != nil {
 		return err
+	}
+	if o.init != "" {
+		if m, err = learneddet.LoadModel(ctx, o.init); err != nil {
+			return fmt.Errorf("-init: %w", err)
+		}
 	}
 	opt := optim.NewAdamW(optim.AdamWConfig{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: o.wd})
 	start := 0
@@ -105,7 +112,7 @@ func train(ctx context.Context, o trainOptions, log io.Writer) error {
 		return err
 	}
 	s := &sampler{cfg: m.Config(), gen: genConfig("train", o.minDur, o.maxDur), seed: o.seed,
-		frames: o.frames, phrases: o.phrases, perVideo: o.perVideo, maxVideos: o.maxVideos}
+		frames: o.frames, phrases: o.phrases, perVideo: o.perVideo, maxVideos: o.maxVideos, shapeNeg: o.shapeNeg}
 	t0 := time.Now()
 	var sum [4]float64
 	n := 0
