@@ -126,30 +126,19 @@ func (e *Exec) Attention(q, k, v, bias nn.V, scale float32) nn.V {
 		return e.placeholder(shapeOf(q))
 	}
 	qs, ks, vs := qv.shape, kv.shape, vv.shape
-	ok := len(qs) == 3 && len(ks) == 3 && len(vs) == 3 &&
-		ks[0] == qs[0] && vs[0] == qs[0] && ks[2] == qs[2] && vs[1] == ks[1]
-	shape := qs.Clone()
-	if len(qs) == 3 && len(vs) == 3 {
-		shape = tensor.Shape{qs[0], qs[1], vs[2]}
+	var bs tensor.Shape
+	if bv != nil {
+		bs = bv.shape
 	}
-	biasMode := int32(0)
-	if ok && bv != nil {
-		switch bs := bv.shape; {
-		case len(bs) == 2 && bs[0] == qs[1] && bs[1] == ks[1]:
-			biasMode = 1
-		case len(bs) == 3 && bs[0] == qs[0] && bs[1] == qs[1] && bs[2] == ks[1]:
-			biasMode = 2
-		default:
-			ok = false
-		}
-	}
-	if !ok {
-		var bs tensor.Shape
-		if bv != nil {
-			bs = bv.shape
-		}
-		e.fail("Attention", "q %v, k %v, v %v and bias %v do not agree (want q (B,Lq,dh), k (B,Lk,dh), v (B,Lk,dv), bias (Lq,Lk), (B,Lq,Lk) or nil)", qs, ks, vs, bs)
+	shape, batchedBias, err := nn.AttentionShape(qs, ks, vs, bs, bv != nil)
+	if err != nil {
+		e.failErr("Attention", err)
 		return e.placeholder(shape)
+	}
+	// biasMode is 0 without a bias, 1 for (Lq,Lk), 2 for (B,Lq,Lk).
+	biasMode := int32(0)
+	if bv != nil {
+		biasMode = 1 + b2i(batchedBias)
 	}
 	if e.err != nil {
 		return e.placeholder(shape)

@@ -3,8 +3,6 @@ package cuda
 import (
 	"math"
 
-	"gorgonia.org/tensor"
-
 	"github.com/videodit/videodit/internal/nn"
 )
 
@@ -19,33 +17,23 @@ func (e *Exec) MatMul(a, b nn.V, transA, transB bool) nn.V {
 		return e.placeholder(shapeOf(a))
 	}
 	as, bs := av.shape, bv.shape
-	r := len(as)
-	ok := (r == 2 || r == 3) && len(bs) == r && (r == 2 || as[0] == bs[0])
-	var m, k, k2, n int
-	if len(as) >= 2 {
-		m, k = as[len(as)-2], as[len(as)-1]
-		if transA {
-			m, k = k, m
-		}
-	}
-	if len(bs) >= 2 {
-		k2, n = bs[len(bs)-2], bs[len(bs)-1]
-		if transB {
-			k2, n = n, k2
-		}
-	}
-	shape := tensor.Shape{m, n}
-	batch := 1
-	if r == 3 {
-		shape = tensor.Shape{as[0], m, n}
-		batch = as[0]
-	}
-	if !ok || k != k2 {
-		e.fail("MatMul", "shapes %v and %v (transA=%v, transB=%v) do not multiply", as, bs, transA, transB)
+	shape, err := nn.MatMulShape(as, bs, transA, transB)
+	if err != nil {
+		e.failErr("MatMul", err)
 		return e.placeholder(shape)
 	}
 	if e.err != nil {
 		return e.placeholder(shape)
+	}
+	r := len(as)
+	m, n := shape[r-2], shape[r-1]
+	k := as[r-1]
+	if transA {
+		k = as[r-2]
+	}
+	batch := 1
+	if r == 3 {
+		batch = as[0]
 	}
 	for _, d := range []int{m, n, k, batch} {
 		if d > math.MaxInt32 {

@@ -24,12 +24,11 @@ func (e *Exec) reduce(op int32, a nn.V, axis int) nn.V {
 	if av == nil {
 		return e.placeholder(shapeOf(a))
 	}
-	if axis < 0 || axis >= len(av.shape) {
-		e.fail(name, "axis %d out of range for shape %v", axis, av.shape)
-		return e.placeholder(av.shape)
+	shape, err := nn.ReduceShape(av.shape, axis)
+	if err != nil {
+		e.failErr(name, err)
+		return e.placeholder(shape)
 	}
-	shape := av.shape.Clone()
-	shape[axis] = 1
 	if e.err != nil {
 		return e.placeholder(shape)
 	}
@@ -37,7 +36,7 @@ func (e *Exec) reduce(op int32, a nn.V, axis int) nn.V {
 	if out == nil {
 		return e.placeholder(shape)
 	}
-	outer, n, inner := splitAxis(av.shape, axis)
+	outer, n, inner := nn.SplitAxis(av.shape, axis)
 	if outer*inner == 0 {
 		return out
 	}

@@ -17,12 +17,8 @@ func (e *Exec) Reshape(a nn.V, shape ...int) nn.V {
 	if av == nil {
 		return e.placeholder(s)
 	}
-	ok := true
-	for _, d := range s {
-		ok = ok && d >= 0
-	}
-	if !ok || s.TotalSize() != av.shape.TotalSize() {
-		e.fail("Reshape", "cannot reshape %v into %v", av.shape, s)
+	if err := nn.ReshapeCheck(av.shape, s); err != nil {
+		e.failErr("Reshape", err)
 		return e.placeholder(s)
 	}
 	if e.err != nil {
@@ -39,24 +35,10 @@ func (e *Exec) Transpose(a nn.V, perm ...int) nn.V {
 	if av == nil {
 		return e.placeholder(shapeOf(a))
 	}
-	r := len(av.shape)
-	seen := make([]bool, r)
-	ok := len(perm) == r
-	for _, p := range perm {
-		ok = ok && p >= 0 && p < r && !seen[p]
-		if ok {
-			seen[p] = true
-		}
-	}
-	if !ok {
-		e.fail("Transpose", "permutation %v does not fit shape %v", perm, av.shape)
-		return e.placeholder(av.shape)
-	}
-	shape := make(tensor.Shape, r)
-	identity := true
-	for i, p := range perm {
-		shape[i] = av.shape[p]
-		identity = identity && p == i
+	shape, identity, err := nn.TransposeShape(av.shape, perm)
+	if err != nil {
+		e.failErr("Transpose", err)
+		return e.placeholder(shape)
 	}
 	if e.err != nil {
 		return e.placeholder(shape)
@@ -97,23 +79,10 @@ func (e *Exec) Concat(axis int, vs ...nn.V) nn.V {
 		}
 		shapes[i] = args[i].shape
 	}
-	first := shapes[0]
-	if axis < 0 || axis >= len(first) {
-		e.fail("Concat", "axis %d out of range for shapes %v", axis, shapes)
-		return e.placeholder(first)
-	}
-	shape := first.Clone()
-	shape[axis] = 0
-	for _, s := range shapes {
-		ok := len(s) == len(first)
-		for j := range s {
-			ok = ok && (j == axis || s[j] == first[j])
-		}
-		if !ok {
-			e.fail("Concat", "shapes %v do not agree off axis %d", shapes, axis)
-			return e.placeholder(first)
-		}
-		shape[axis] += s[axis]
+	shape, err := nn.ConcatShape(axis, shapes)
+	if err != nil {
+		e.failErr("Concat", err)
+		return e.placeholder(shape)
 	}
 	if e.err != nil {
 		return e.placeholder(shape)
@@ -122,7 +91,7 @@ func (e *Exec) Concat(axis int, vs ...nn.V) nn.V {
 	if out == nil {
 		return e.placeholder(shape)
 	}
-	outer, total, inner := splitAxis(shape, axis)
+	outer, total, inner := nn.SplitAxis(shape, axis)
 	row := int64(total * inner)
 	off := int64(0)
 	for _, a := range args {
@@ -143,20 +112,15 @@ func (e *Exec) Slice(a nn.V, axis, start, end int) nn.V {
 	if av == nil {
 		return e.placeholder(shapeOf(a))
 	}
-	if axis < 0 || axis >= len(av.shape) || start < 0 || start > end || end > av.shape[axis] {
-		e.fail("Slice", "range [%d,%d) of axis %d out of bounds for shape %v", start, end, axis, av.shape)
-		shape := av.shape.Clone()
-		if axis >= 0 && axis < len(shape) && end >= start {
-			shape[axis] = end - start
-		}
+	shape, err := nn.SliceShape(av.shape, axis, start, end)
+	if err != nil {
+		e.failErr("Slice", err)
 		return e.placeholder(shape)
 	}
-	shape := av.shape.Clone()
-	shape[axis] = end - start
 	if e.err != nil {
 		return e.placeholder(shape)
 	}
-	outer, n, inner := splitAxis(av.shape, axis)
+	outer, n, inner := nn.SplitAxis(av.shape, axis)
 	if shape.TotalSize() == 0 {
 		return &value{shape: shape}
 	}
@@ -179,22 +143,18 @@ func (e *Exec) Gather(table nn.V, ids []int) nn.V {
 	if tv == nil {
 		return e.placeholder(tensor.Shape{len(ids), 0})
 	}
-	if len(tv.shape) != 2 {
-		e.fail("Gather", "table of shape %v is not 2-D", tv.shape)
-		return e.placeholder(tensor.Shape{len(ids), 0})
-	}
-	rows, d := tv.shape[0], tv.shape[1]
-	shape := tensor.Shape{len(ids), d}
-	if rows > math.MaxInt32 {
+	if len(tv.shape) == 2 && tv.shape[0] > math.MaxInt32 {
 		e.fail("Gather", "table of shape %v has more rows than int32 ids address", tv.shape)
+		return e.placeholder(tensor.Shape{len(ids), tv.shape[1]})
+	}
+	shape, err := nn.GatherShape(tv.shape, ids)
+	if err != nil {
+		e.failErr("Gather", err)
 		return e.placeholder(shape)
 	}
+	d := shape[1]
 	ids32 := make([]int32, len(ids))
 	for i, id := range ids {
-		if id < 0 || id >= rows {
-			e.fail("Gather", "id %d at position %d out of range for table of shape %v", id, i, tv.shape)
-			return e.placeholder(shape)
-		}
 		ids32[i] = int32(id)
 	}
 	if e.err != nil {

@@ -1,6 +1,10 @@
 package cuda
 
-import "gorgonia.org/tensor"
+import (
+	"gorgonia.org/tensor"
+
+	"github.com/videodit/videodit/internal/nn"
+)
 
 // maxRank bounds the merged dimensions of a broadcast or permutation plan
 // (the kernels take them as a metadata array; merging keeps real networks
@@ -19,45 +23,13 @@ type bcastPlan struct {
 // nn.Exec (same shape; same rank with some sizes 1; or b equal to a's
 // trailing dimensions) and returns the merged plan.
 func planBroadcast(a, b tensor.Shape) (bcastPlan, bool) {
-	if len(b) > len(a) {
+	dims, bStride, err := nn.BroadcastPlan(a, b)
+	if err != nil {
 		return bcastPlan{}, false
 	}
-	lead := len(a) - len(b)
-	for i, d := range b {
-		if ad := a[lead+i]; d != ad && (lead > 0 || d != 1) {
-			return bcastPlan{}, false
-		}
-	}
-	const none, full, bcast = 0, 1, 2
-	var p bcastPlan
-	var kinds []int
-	last := none
-	for i, ad := range a {
-		if ad == 1 {
-			continue
-		}
-		kind := bcast
-		if i >= lead && b[i-lead] == ad {
-			kind = full
-		}
-		if kind == last {
-			p.dims[len(p.dims)-1] *= int64(ad)
-			continue
-		}
-		p.dims = append(p.dims, int64(ad))
-		kinds = append(kinds, kind)
-		last = kind
-	}
-	if len(p.dims) == 0 {
-		p.dims, kinds = []int64{1}, []int{full}
-	}
-	p.bStride = make([]int64, len(p.dims))
-	stride := int64(1)
-	for i := len(p.dims) - 1; i >= 0; i-- {
-		if kinds[i] == full {
-			p.bStride[i] = stride
-			stride *= p.dims[i]
-		}
+	p := bcastPlan{dims: make([]int64, len(dims)), bStride: make([]int64, len(dims))}
+	for i := range dims {
+		p.dims[i], p.bStride[i] = int64(dims[i]), int64(bStride[i])
 	}
 	return p, len(p.dims) <= maxRank
 }
@@ -105,15 +77,3 @@ func planPermute(in tensor.Shape, perm []int) permPlan {
 // meta returns the plan as vd_permute's metadata: the dims, then the
 // source strides.
 func (p permPlan) meta() []int64 { return append(append([]int64(nil), p.dims...), p.srcStride...) }
-
-// splitAxis returns the sizes before, along and after axis of s.
-func splitAxis(s tensor.Shape, axis int) (outer, n, inner int) {
-	outer, inner = 1, 1
-	for _, d := range s[:axis] {
-		outer *= d
-	}
-	for _, d := range s[axis+1:] {
-		inner *= d
-	}
-	return outer, s[axis], inner
-}

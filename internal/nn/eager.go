@@ -134,6 +134,14 @@ func (e *Eager) fail(op, format string, args ...any) {
 	}
 }
 
+// failErr records err, from a shape rule of shapes.go, as the first error,
+// naming the operation.
+func (e *Eager) failErr(op string, err error) {
+	if e.err == nil {
+		e.err = fmt.Errorf("nn: eager %s: %w", op, err)
+	}
+}
+
 // arg returns v as an eager value, or records an error naming the operation
 // and returns nil. Once the executor has an error, placeholders pass.
 func (e *Eager) arg(op string, v V) *eagerValue {

@@ -30,31 +30,13 @@ func (e *Eager) Attention(q, k, v, bias V, scale float32) V {
 		return e.placeholder(eagerShapeOf(q))
 	}
 	qs, ks, vs := qv.shape, kv.shape, vv.shape
-	ok := len(qs) == 3 && len(ks) == 3 && len(vs) == 3 &&
-		ks[0] == qs[0] && vs[0] == qs[0] && ks[2] == qs[2] && vs[1] == ks[1]
-	var shape tensor.Shape
-	if len(qs) == 3 && len(vs) == 3 {
-		shape = tensor.Shape{qs[0], qs[1], vs[2]}
-	} else {
-		shape = qs.Clone()
+	var bs tensor.Shape
+	if bv != nil {
+		bs = bv.shape
 	}
-	var batchedBias bool
-	if ok && bv != nil {
-		bs := bv.shape
-		switch {
-		case len(bs) == 2 && bs[0] == qs[1] && bs[1] == ks[1]:
-		case len(bs) == 3 && bs[0] == qs[0] && bs[1] == qs[1] && bs[2] == ks[1]:
-			batchedBias = true
-		default:
-			ok = false
-		}
-	}
-	if !ok {
-		var bs tensor.Shape
-		if bv != nil {
-			bs = bv.shape
-		}
-		e.fail("Attention", "q %v, k %v, v %v and bias %v do not agree (want q (B,Lq,dh), k (B,Lk,dh), v (B,Lk,dv), bias (Lq,Lk), (B,Lq,Lk) or nil)", qs, ks, vs, bs)
+	shape, batchedBias, err := AttentionShape(qs, ks, vs, bs, bv != nil)
+	if err != nil {
+		e.failErr("Attention", err)
 		return e.placeholder(shape)
 	}
 	if e.err != nil {

@@ -1,10 +1,6 @@
 package nn
 
-import (
-	"math"
-
-	"gorgonia.org/tensor"
-)
+import "math"
 
 // eagerBinOp names a broadcasting binary operation.
 type eagerBinOp int
@@ -34,61 +30,6 @@ func (e *Eager) Mul(a, b V) V { return e.binary(eagerMul, a, b) }
 // Div returns a / b element-wise, broadcast like Add.
 func (e *Eager) Div(a, b V) V { return e.binary(eagerDiv, a, b) }
 
-// eagerBroadcast is how b's elements line up against a's, with runs of
-// dimensions merged: a is a row-major array of shape dims, b's index along
-// merged dimension i advances by bStride[i] (0 where b is broadcast).
-type eagerBroadcast struct {
-	dims    []int
-	bStride []int
-}
-
-// eagerPlanBroadcast checks that b broadcasts against a under the rule of
-// Exec and merges adjacent dimensions that b treats alike.
-func eagerPlanBroadcast(a, b tensor.Shape) (eagerBroadcast, bool) {
-	if len(b) > len(a) {
-		return eagerBroadcast{}, false
-	}
-	lead := len(a) - len(b)
-	for i, d := range b {
-		ad := a[lead+i]
-		if d != ad && (lead > 0 || d != 1) {
-			return eagerBroadcast{}, false
-		}
-	}
-	var p eagerBroadcast
-	const none, full, bcast = 0, 1, 2
-	last := none
-	for i, ad := range a {
-		if ad == 1 {
-			continue // a size-1 axis changes no index
-		}
-		kind := bcast
-		if i >= lead && b[i-lead] == ad {
-			kind = full
-		}
-		if kind == last {
-			p.dims[len(p.dims)-1] *= ad
-			continue
-		}
-		p.dims = append(p.dims, ad)
-		p.bStride = append(p.bStride, kind)
-		last = kind
-	}
-	if len(p.dims) == 0 {
-		p.dims, p.bStride = []int{1}, []int{full}
-	}
-	stride := 1
-	for i := len(p.dims) - 1; i >= 0; i-- {
-		if p.bStride[i] == bcast {
-			p.bStride[i] = 0
-			continue
-		}
-		p.bStride[i] = stride
-		stride *= p.dims[i]
-	}
-	return p, true
-}
-
 func (e *Eager) binary(op eagerBinOp, a, b V) V {
 	name := op.String()
 	av, bv := e.arg(name, a), e.arg(name, b)
@@ -98,9 +39,9 @@ func (e *Eager) binary(op eagerBinOp, a, b V) V {
 	if e.err != nil {
 		return e.placeholder(av.shape)
 	}
-	plan, ok := eagerPlanBroadcast(av.shape, bv.shape)
-	if !ok {
-		e.fail(name, "shape %v does not broadcast against %v", bv.shape, av.shape)
+	dims, bStride, err := BroadcastPlan(av.shape, bv.shape)
+	if err != nil {
+		e.failErr(name, err)
 		return e.placeholder(av.shape)
 	}
 	out := e.alloc(av.shape)
@@ -108,9 +49,9 @@ func (e *Eager) binary(op eagerBinOp, a, b V) V {
 		return out
 	}
 	dst, x, y := out.data, av.data, bv.data
-	r := len(plan.dims)
-	inner := plan.dims[r-1]
-	innerFull := plan.bStride[r-1] != 0
+	r := len(dims)
+	inner := dims[r-1]
+	innerFull := bStride[r-1] != 0
 	if r == 1 {
 		e.parallel(inner, eagerGrain, func(lo, hi int) {
 			if innerFull {
@@ -121,7 +62,7 @@ func (e *Eager) binary(op eagerBinOp, a, b V) V {
 		})
 		return out
 	}
-	outerDims, outerStride := plan.dims[:r-1], plan.bStride[:r-1]
+	outerDims, outerStride := dims[:r-1], bStride[:r-1]
 	outer := 1
 	for _, d := range outerDims {
 		outer *= d

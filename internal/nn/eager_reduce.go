@@ -1,10 +1,6 @@
 package nn
 
-import (
-	"math"
-
-	"gorgonia.org/tensor"
-)
+import "math"
 
 // eagerNegInf returns float32 -Inf.
 func eagerNegInf() float32 { return float32(math.Inf(-1)) }
@@ -40,17 +36,16 @@ func (e *Eager) reduce(op eagerReduceOp, a V, axis int) V {
 	if av == nil {
 		return e.placeholder(eagerShapeOf(a))
 	}
-	if axis < 0 || axis >= len(av.shape) {
-		e.fail(name, "axis %d out of range for shape %v", axis, av.shape)
-		return e.placeholder(av.shape)
+	shape, err := ReduceShape(av.shape, axis)
+	if err != nil {
+		e.failErr(name, err)
+		return e.placeholder(shape)
 	}
-	shape := av.shape.Clone()
-	shape[axis] = 1
 	if e.err != nil {
 		return e.placeholder(shape)
 	}
 	out := e.alloc(shape)
-	outer, n, inner := eagerSplitAxis(av.shape, axis)
+	outer, n, inner := SplitAxis(av.shape, axis)
 	src, dst := av.data, out.data
 	if inner == 1 {
 		e.parallel(outer, eagerRowGrain(n), func(lo, hi int) {
@@ -87,18 +82,6 @@ func (e *Eager) reduce(op eagerReduceOp, a V, axis int) V {
 		}
 	})
 	return out
-}
-
-// eagerSplitAxis returns the sizes before, along and after axis.
-func eagerSplitAxis(s tensor.Shape, axis int) (outer, n, inner int) {
-	outer, inner = 1, 1
-	for _, d := range s[:axis] {
-		outer *= d
-	}
-	for _, d := range s[axis+1:] {
-		inner *= d
-	}
-	return outer, s[axis], inner
 }
 
 // eagerReduceRow reduces a contiguous row (Max with AVX2 when avx2 is

@@ -66,7 +66,7 @@ func TestEagerReduceLarge(t *testing.T) {
 	in := eagerRand(rng, shape...)
 	x := eagerF64(in)
 	for axis := range shape {
-		outer, n, inner := eagerSplitAxis(shape, axis)
+		outer, n, inner := SplitAxis(shape, axis)
 		sum := make([]float64, outer*inner)
 		mx := make([]float64, outer*inner)
 		for o := range outer {

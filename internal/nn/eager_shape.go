@@ -13,12 +13,8 @@ func (e *Eager) Reshape(a V, shape ...int) V {
 	if av == nil {
 		return e.placeholder(s)
 	}
-	ok := true
-	for _, d := range s {
-		ok = ok && d >= 0
-	}
-	if !ok || s.TotalSize() != av.shape.TotalSize() {
-		e.fail("Reshape", "cannot reshape %v into %v", av.shape, s)
+	if err := ReshapeCheck(av.shape, s); err != nil {
+		e.failErr("Reshape", err)
 		return e.placeholder(s)
 	}
 	if e.err != nil {
@@ -34,24 +30,10 @@ func (e *Eager) Transpose(a V, perm ...int) V {
 	if av == nil {
 		return e.placeholder(eagerShapeOf(a))
 	}
-	r := len(av.shape)
-	seen := make([]bool, r)
-	ok := len(perm) == r
-	for _, p := range perm {
-		ok = ok && p >= 0 && p < r && !seen[p]
-		if ok {
-			seen[p] = true
-		}
-	}
-	if !ok {
-		e.fail("Transpose", "permutation %v does not fit shape %v", perm, av.shape)
-		return e.placeholder(av.shape)
-	}
-	shape := make(tensor.Shape, r)
-	identity := true
-	for i, p := range perm {
-		shape[i] = av.shape[p]
-		identity = identity && p == i
+	shape, identity, err := TransposeShape(av.shape, perm)
+	if err != nil {
+		e.failErr("Transpose", err)
+		return e.placeholder(shape)
 	}
 	if e.err != nil {
 		return e.placeholder(shape)
@@ -173,29 +155,16 @@ func (e *Eager) Concat(axis int, vs ...V) V {
 		}
 		shapes[i] = args[i].shape
 	}
-	first := shapes[0]
-	if axis < 0 || axis >= len(first) {
-		e.fail("Concat", "axis %d out of range for shapes %v", axis, shapes)
-		return e.placeholder(first)
-	}
-	shape := first.Clone()
-	shape[axis] = 0
-	for _, s := range shapes {
-		ok := len(s) == len(first)
-		for j := range s {
-			ok = ok && (j == axis || s[j] == first[j])
-		}
-		if !ok {
-			e.fail("Concat", "shapes %v do not agree off axis %d", shapes, axis)
-			return e.placeholder(first)
-		}
-		shape[axis] += s[axis]
+	shape, err := ConcatShape(axis, shapes)
+	if err != nil {
+		e.failErr("Concat", err)
+		return e.placeholder(shape)
 	}
 	if e.err != nil {
 		return e.placeholder(shape)
 	}
 	out := e.alloc(shape)
-	outer, total, inner := eagerSplitAxis(shape, axis)
+	outer, total, inner := SplitAxis(shape, axis)
 	row := total * inner
 	off := 0
 	for _, a := range args {
@@ -215,20 +184,15 @@ func (e *Eager) Slice(a V, axis, start, end int) V {
 	if av == nil {
 		return e.placeholder(eagerShapeOf(a))
 	}
-	if axis < 0 || axis >= len(av.shape) || start < 0 || start > end || end > av.shape[axis] {
-		e.fail("Slice", "range [%d,%d) of axis %d out of bounds for shape %v", start, end, axis, av.shape)
-		shape := av.shape.Clone()
-		if axis >= 0 && axis < len(shape) && end >= start {
-			shape[axis] = end - start
-		}
+	shape, err := SliceShape(av.shape, axis, start, end)
+	if err != nil {
+		e.failErr("Slice", err)
 		return e.placeholder(shape)
 	}
-	shape := av.shape.Clone()
-	shape[axis] = end - start
 	if e.err != nil {
 		return e.placeholder(shape)
 	}
-	outer, n, inner := eagerSplitAxis(av.shape, axis)
+	outer, n, inner := SplitAxis(av.shape, axis)
 	if outer == 1 {
 		return &eagerValue{shape: shape, data: av.data[start*inner : end*inner : end*inner]}
 	}
@@ -247,18 +211,12 @@ func (e *Eager) Gather(table V, ids []int) V {
 	if tv == nil {
 		return e.placeholder(tensor.Shape{len(ids), 0})
 	}
-	if len(tv.shape) != 2 {
-		e.fail("Gather", "table of shape %v is not 2-D", tv.shape)
-		return e.placeholder(tensor.Shape{len(ids), 0})
+	shape, err := GatherShape(tv.shape, ids)
+	if err != nil {
+		e.failErr("Gather", err)
+		return e.placeholder(shape)
 	}
-	rows, d := tv.shape[0], tv.shape[1]
-	shape := tensor.Shape{len(ids), d}
-	for i, id := range ids {
-		if id < 0 || id >= rows {
-			e.fail("Gather", "id %d at position %d out of range for table of shape %v", id, i, tv.shape)
-			return e.placeholder(shape)
-		}
-	}
+	d := shape[1]
 	if e.err != nil {
 		return e.placeholder(shape)
 	}
