@@ -68,6 +68,14 @@ func train(ctx context.Context, o trainOptions, log io.Writer) error {
 		if m, err = learneddet.LoadModel(ctx, o.init); err != nil {
 			return fmt.Errorf("-init: %w", err)
 		}
+		if o.patch > 0 && o.patch != m.Config().Patch {
+			return fmt.Errorf("-init %s has patch %d, not -patch %d", o.init, m.Config().Patch, o.patch)
+		}
+		if o.size > 0 && o.size != m.Config().Size {
+			if m, err = resized(m, o.size); err != nil {
+				return fmt.Errorf("-init %s: %w", o.init, err)
+			}
+		}
 	}
 	opt := optim.NewAdamW(optim.AdamWConfig{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: o.wd})
 	start := 0
