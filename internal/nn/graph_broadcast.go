@@ -9,27 +9,16 @@ import (
 // with some dimensions 1; or fewer dimensions equal to a's trailing ones).
 // ok is false otherwise.
 func gBroadcastShape(a, b tensor.Shape) (tensor.Shape, bool) {
-	if len(b) > len(a) {
+	if !broadcasts(a, b) {
 		return nil, false
 	}
 	if len(b) < len(a) {
-		off := len(a) - len(b)
-		for i, d := range b {
-			if d != a[off+i] {
-				return nil, false
-			}
-		}
 		p := make(tensor.Shape, len(a))
 		for i := range p {
 			p[i] = 1
 		}
-		copy(p[off:], b)
+		copy(p[len(a)-len(b):], b)
 		return p, true
-	}
-	for i, d := range b {
-		if d != a[i] && d != 1 {
-			return nil, false
-		}
 	}
 	return b.Clone(), true
 }

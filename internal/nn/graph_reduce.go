@@ -18,11 +18,7 @@ func (g *Graph) Max(a V, axis int) V { return g.reduceOp("Max", a, axis) }
 
 // reduceOp checks the axis and adds the reduction.
 func (g *Graph) reduceOp(name string, a V, axis int) (ret V) {
-	shape := gShapeOf(a)
-	if axis >= 0 && axis < len(shape) {
-		shape = shape.Clone()
-		shape[axis] = 1
-	}
+	shape, shapeErr := ReduceShape(gShapeOf(a), axis)
 	if g.err != nil {
 		return g.placeholder(shape)
 	}
@@ -32,7 +28,7 @@ func (g *Graph) reduceOp(name string, a V, axis int) (ret V) {
 		return g.placeholder(shape)
 	}
 	x := ns[0]
-	if axis < 0 || axis >= len(x.shape) {
+	if shapeErr != nil {
 		g.setErr(name, "axis %d out of range for shape %v", axis, gFmtShape(x.shape))
 		return g.placeholder(shape)
 	}
@@ -46,22 +42,10 @@ func (g *Graph) reduceOp(name string, a V, axis int) (ret V) {
 	}
 }
 
-// gAxisSplit returns the sizes before, along and after axis of shape s.
-func gAxisSplit(s tensor.Shape, axis int) (outer, n, inner int) {
-	outer, inner = 1, 1
-	for _, d := range s[:axis] {
-		outer *= d
-	}
-	for _, d := range s[axis+1:] {
-		inner *= d
-	}
-	return outer, s[axis], inner
-}
-
 // max adds the node max(x) along axis, axis kept.
 func (g *Graph) max(x *gnode, axis int) *gnode {
 	full := x.shape.Clone()
-	outer, n, inner := gAxisSplit(full, axis)
+	outer, n, inner := SplitAxis(full, axis)
 	out := full.Clone()
 	out[axis] = 1
 	k := func(in []*tensor.Dense) (*tensor.Dense, error) {

@@ -49,23 +49,7 @@ func (g *Graph) reshape(x *gnode, to tensor.Shape) *gnode {
 // Transpose permutes the axes: result axis i is a's axis perm[i]. The
 // result is a contiguous copy; the gradient applies the inverse permutation.
 func (g *Graph) Transpose(a V, perm ...int) (ret V) {
-	shape := gShapeOf(a)
-	valid := len(perm) == len(shape)
-	seen := make([]bool, len(perm))
-	for _, p := range perm {
-		if !valid || p < 0 || p >= len(perm) || seen[p] {
-			valid = false
-			break
-		}
-		seen[p] = true
-	}
-	if valid {
-		src := shape
-		shape = make(tensor.Shape, len(perm))
-		for i, p := range perm {
-			shape[i] = src[p]
-		}
-	}
+	shape, _, permErr := TransposeShape(gShapeOf(a), perm)
 	if g.err != nil {
 		return g.placeholder(shape)
 	}
@@ -75,7 +59,7 @@ func (g *Graph) Transpose(a V, perm ...int) (ret V) {
 		return g.placeholder(shape)
 	}
 	x := ns[0]
-	if !valid {
+	if permErr != nil {
 		g.setErr("Transpose", "perm %v is not a permutation of the axes of %v", perm, gFmtShape(x.shape))
 		return g.placeholder(shape)
 	}
@@ -186,7 +170,7 @@ func (g *Graph) Concat(axis int, vs ...V) (ret V) {
 	if len(xs) == 1 {
 		return xs[0]
 	}
-	outer, _, inner := gAxisSplit(shape, axis)
+	outer, _, inner := SplitAxis(shape, axis)
 	sizes := make([]int, len(xs))
 	for i, x := range xs {
 		sizes[i] = x.shape[axis]
@@ -252,7 +236,7 @@ func (g *Graph) slice(x *gnode, axis, start, end int) *gnode {
 	}
 	out := full.Clone()
 	out[axis] = end - start
-	outer, n, inner := gAxisSplit(full, axis)
+	outer, n, inner := SplitAxis(full, axis)
 	w := (end - start) * inner
 	k := func(in []*tensor.Dense) (*tensor.Dense, error) {
 		res := gZeros(out)
