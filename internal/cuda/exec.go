@@ -234,36 +234,19 @@ func (e *Exec) Param(p *tensor.Dense) nn.V {
 func (e *Exec) Const(t *tensor.Dense) nn.V { return e.input("Const", t, false) }
 
 func (e *Exec) input(op string, t *tensor.Dense, param bool) nn.V {
-	if t == nil {
-		e.fail(op, "nil tensor")
-		return e.placeholder(tensor.Shape{})
+	shape := tensor.Shape{}
+	if t != nil {
+		shape = t.Shape().Clone()
 	}
-	shape := t.Shape().Clone()
 	if e.err != nil {
 		return e.placeholder(shape)
 	}
-	if t.Dtype() != tensor.Float32 {
-		e.fail(op, "tensor of shape %v has dtype %v, want float32", shape, t.Dtype())
+	data, _, err := nn.InputData(t)
+	if err != nil {
+		e.failErr(op, err)
 		return e.placeholder(shape)
 	}
-	if t.DataOrder().IsColMajor() {
-		e.fail(op, "tensor of shape %v is column-major, want row-major", shape)
-		return e.placeholder(shape)
-	}
-	if t.RequiresIterator() {
-		m, ok := t.Materialize().(*tensor.Dense)
-		if !ok {
-			e.fail(op, "cannot materialise the view of shape %v", shape)
-			return e.placeholder(shape)
-		}
-		t = m
-	}
-	n := shape.TotalSize()
-	data := t.Float32s()
-	if len(data) < n {
-		e.fail(op, "tensor of shape %v holds %d elements, want %d", shape, len(data), n)
-		return e.placeholder(shape)
-	}
+	n := len(data)
 	v := &value{shape: shape}
 	if n == 0 {
 		return v

@@ -74,37 +74,19 @@ func (e *Eager) Param(p *tensor.Dense) V { return e.input("Param", p) }
 func (e *Eager) Const(t *tensor.Dense) V { return e.input("Const", t) }
 
 func (e *Eager) input(op string, t *tensor.Dense) V {
-	if t == nil {
-		e.fail(op, "nil tensor")
-		return e.placeholder(tensor.Shape{})
+	shape := tensor.Shape{}
+	if t != nil {
+		shape = t.Shape().Clone()
 	}
-	shape := t.Shape().Clone()
 	if e.err != nil {
 		return e.placeholder(shape)
 	}
-	if t.Dtype() != tensor.Float32 {
-		e.fail(op, "tensor of shape %v has dtype %v, want float32", shape, t.Dtype())
+	data, t, err := InputData(t)
+	if err != nil {
+		e.failErr(op, err)
 		return e.placeholder(shape)
 	}
-	if t.DataOrder().IsColMajor() {
-		e.fail(op, "tensor of shape %v is column-major, want row-major", shape)
-		return e.placeholder(shape)
-	}
-	n := shape.TotalSize()
-	if t.RequiresIterator() {
-		m, ok := t.Materialize().(*tensor.Dense)
-		if !ok {
-			e.fail(op, "cannot materialise the view of shape %v", shape)
-			return e.placeholder(shape)
-		}
-		t = m
-	}
-	data := t.Float32s()
-	if len(data) < n {
-		e.fail(op, "tensor of shape %v holds %d elements, want %d", shape, len(data), n)
-		return e.placeholder(shape)
-	}
-	return &eagerValue{shape: shape, data: data[:n:n], dense: t}
+	return &eagerValue{shape: shape, data: data, dense: t}
 }
 
 // Dense returns the result tensor of v, shape v.Shape(), row-major. It

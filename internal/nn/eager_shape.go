@@ -142,10 +142,6 @@ func eagerTranspose2D(e *Eager, dst, src []float32, m, n, si, sj int) {
 // Concat joins values along axis; all must have the same rank and agree on
 // every other dimension.
 func (e *Eager) Concat(axis int, vs ...V) V {
-	if len(vs) == 0 {
-		e.fail("Concat", "no values")
-		return e.placeholder(tensor.Shape{})
-	}
 	args := make([]*eagerValue, len(vs))
 	shapes := make([]tensor.Shape, len(vs))
 	for i, v := range vs {

@@ -8,12 +8,44 @@ import (
 )
 
 // The shape rules of Exec's primitives, written once for every executor
-// (Eager, the CUDA executor of internal/cuda). Each function is pure: it
-// reads shapes only, never data. Where a function returns a shape together
+// (Eager, Graph where its rules are the same, the CUDA executor of
+// internal/cuda). Each function but InputData is pure: it reads shapes
+// only, never data. Where a function returns a shape together
 // with an error, the shape is still the best guess of the result (the shape
 // an executor gives the placeholder it returns after the error); the error
 // names the shapes and arguments at fault, without the operation's name,
 // which the executor adds.
+
+// InputData checks an input tensor of Param or Const, of any shape, and
+// returns its float32 elements in row-major order (len t.Shape().TotalSize())
+// and the tensor they belong to: t itself when it is contiguous, or a
+// contiguous copy of a view. t must be a non-nil, float32, row-major tensor
+// holding at least its shape's number of elements.
+func InputData(t *tensor.Dense) ([]float32, *tensor.Dense, error) {
+	if t == nil {
+		return nil, nil, errors.New("nil tensor")
+	}
+	shape := t.Shape()
+	if t.Dtype() != tensor.Float32 {
+		return nil, nil, fmt.Errorf("tensor of shape %v has dtype %v, want float32", shape, t.Dtype())
+	}
+	if t.DataOrder().IsColMajor() {
+		return nil, nil, fmt.Errorf("tensor of shape %v is column-major, want row-major", shape)
+	}
+	if t.RequiresIterator() {
+		m, ok := t.Materialize().(*tensor.Dense)
+		if !ok {
+			return nil, nil, fmt.Errorf("cannot materialise the view of shape %v", shape)
+		}
+		t = m
+	}
+	n := shape.TotalSize()
+	data := t.Float32s()
+	if len(data) < n {
+		return nil, nil, fmt.Errorf("tensor of shape %v holds %d elements, want %d", shape, len(data), n)
+	}
+	return data[:n:n], t, nil
+}
 
 // SplitAxis views shape s around axis as (outer, n, inner): outer is the
 // product of the sizes before axis, n = s[axis] and inner the product of

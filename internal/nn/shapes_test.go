@@ -266,3 +266,35 @@ func TestAttentionShape(t *testing.T) {
 		}
 	}
 }
+
+func TestInputData(t *testing.T) {
+	base := tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]float32{0, 1, 2, 3, 4, 5}))
+	view, err := base.Slice(nil, tensor.S(1, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f64 := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1, 2}))
+	cases := []struct {
+		name string
+		in   *tensor.Dense
+		want []float32
+		err  string
+	}{
+		{"contiguous", base, []float32{0, 1, 2, 3, 4, 5}, ""},
+		{"view", view.(*tensor.Dense), []float32{1, 2, 4, 5}, ""},
+		{"nil", nil, nil, "nil tensor"},
+		{"float64", f64, nil, "tensor of shape (2) has dtype float64, want float32"},
+	}
+	for _, c := range cases {
+		data, src, err := InputData(c.in)
+		if diff := cmp.Diff(c.err, errText(err)); diff != "" {
+			t.Errorf("%s: InputData error (-want +got):\n%s", c.name, diff)
+		}
+		if diff := cmp.Diff(c.want, data); diff != "" {
+			t.Errorf("%s: InputData data (-want +got):\n%s", c.name, diff)
+		}
+		if err == nil && (src == nil || src.RequiresIterator()) {
+			t.Errorf("%s: InputData returned tensor %v, want a contiguous one", c.name, src)
+		}
+	}
+}
