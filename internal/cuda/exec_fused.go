@@ -17,8 +17,8 @@ func (e *Exec) Softmax(a nn.V) nn.V {
 	if av == nil {
 		return e.placeholder(shapeOf(a))
 	}
-	if len(av.shape) == 0 {
-		e.fail("Softmax", "shape %v has no last axis", av.shape)
+	if err := nn.SoftmaxCheck(av.shape); err != nil {
+		e.failErr("Softmax", err)
 		return e.placeholder(av.shape)
 	}
 	return e.rows("Softmax", av, func(out *value, g geom, rows int64, d int32) {
@@ -41,14 +41,12 @@ func (e *Exec) LayerNorm(a, gamma, beta nn.V, eps float32) nn.V {
 	if av == nil || gv == nil {
 		return e.placeholder(shapeOf(a))
 	}
-	ok := len(av.shape) > 0 && isVector(gv.shape, av.shape[len(av.shape)-1])
-	ok = ok && (bv == nil || isVector(bv.shape, av.shape[len(av.shape)-1]))
-	if !ok {
-		var bs tensor.Shape
-		if bv != nil {
-			bs = bv.shape
-		}
-		e.fail("LayerNorm", "input %v, gamma %v and beta %v do not agree (want gamma and beta (D) for input (...,D))", av.shape, gv.shape, bs)
+	var bs tensor.Shape
+	if bv != nil {
+		bs = bv.shape
+	}
+	if err := nn.LayerNormCheck(av.shape, gv.shape, bs, bv != nil); err != nil {
+		e.failErr("LayerNorm", err)
 		return e.placeholder(av.shape)
 	}
 	var bptr devPtr
@@ -67,8 +65,8 @@ func (e *Exec) RMSNorm(a, gamma nn.V, eps float32) nn.V {
 	if av == nil || gv == nil {
 		return e.placeholder(shapeOf(a))
 	}
-	if len(av.shape) == 0 || !isVector(gv.shape, av.shape[len(av.shape)-1]) {
-		e.fail("RMSNorm", "input %v and gamma %v do not agree (want gamma (D) for input (...,D))", av.shape, gv.shape)
+	if err := nn.RMSNormCheck(av.shape, gv.shape); err != nil {
+		e.failErr("RMSNorm", err)
 		return e.placeholder(av.shape)
 	}
 	return e.rows("RMSNorm", av, func(out *value, g geom, rows int64, d int32) {
@@ -104,9 +102,6 @@ func (e *Exec) rows(name string, av *value, launch func(out *value, g geom, rows
 	launch(out, g, int64(n/d), int32(d))
 	return out
 }
-
-// isVector reports whether s is (d).
-func isVector(s tensor.Shape, d int) bool { return len(s) == 1 && s[0] == d }
 
 // Attention returns softmax(q k^T * scale + bias) v for q (B,Lq,dh), k
 // (B,Lk,dh), v (B,Lk,dv) and an additive bias (Lq,Lk), (B,Lq,Lk) or nil;

@@ -22,16 +22,15 @@ func (e *Eager) LayerNorm(a, gamma, beta V, eps float32) V {
 	if av == nil || gv == nil {
 		return e.placeholder(eagerShapeOf(a))
 	}
-	d, ok := eagerNormDim(av.shape, gv.shape)
-	ok = ok && (bv == nil || eagerIsVector(bv.shape, d))
-	if !ok {
-		var bs tensor.Shape
-		if bv != nil {
-			bs = bv.shape
-		}
-		e.fail("LayerNorm", "input %v, gamma %v and beta %v do not agree (want gamma and beta (D) for input (...,D))", av.shape, gv.shape, bs)
+	var bs tensor.Shape
+	if bv != nil {
+		bs = bv.shape
+	}
+	if err := LayerNormCheck(av.shape, gv.shape, bs, bv != nil); err != nil {
+		e.failErr("LayerNorm", err)
 		return e.placeholder(av.shape)
 	}
+	d := av.shape[len(av.shape)-1]
 	if e.err != nil {
 		return e.placeholder(av.shape)
 	}
@@ -76,11 +75,11 @@ func (e *Eager) RMSNorm(a, gamma V, eps float32) V {
 	if av == nil || gv == nil {
 		return e.placeholder(eagerShapeOf(a))
 	}
-	d, ok := eagerNormDim(av.shape, gv.shape)
-	if !ok {
-		e.fail("RMSNorm", "input %v and gamma %v do not agree (want gamma (D) for input (...,D))", av.shape, gv.shape)
+	if err := RMSNormCheck(av.shape, gv.shape); err != nil {
+		e.failErr("RMSNorm", err)
 		return e.placeholder(av.shape)
 	}
+	d := av.shape[len(av.shape)-1]
 	if e.err != nil {
 		return e.placeholder(av.shape)
 	}
@@ -139,20 +138,6 @@ func eagerSumSqDev64(row []float32, c float64) float64 {
 		s0 += d * d
 	}
 	return (s0 + s1) + (s2 + s3)
-}
-
-// eagerNormDim returns the last dimension D of a when gamma is (D).
-func eagerNormDim(a, gamma tensor.Shape) (int, bool) {
-	if len(a) == 0 {
-		return 0, false
-	}
-	d := a[len(a)-1]
-	return d, eagerIsVector(gamma, d)
-}
-
-// eagerIsVector reports whether s is (d).
-func eagerIsVector(s tensor.Shape, d int) bool {
-	return len(s) == 1 && s[0] == d
 }
 
 // eagerIsNil reports whether v is absent: a nil interface or a nil eager

@@ -9,8 +9,8 @@ func (e *Eager) Softmax(a V) V {
 	if av == nil {
 		return e.placeholder(eagerShapeOf(a))
 	}
-	if len(av.shape) == 0 {
-		e.fail("Softmax", "shape %v has no last axis", av.shape)
+	if err := SoftmaxCheck(av.shape); err != nil {
+		e.failErr("Softmax", err)
 		return e.placeholder(av.shape)
 	}
 	if e.err != nil {

@@ -293,3 +293,39 @@ func AttentionShape(q, k, v, bias tensor.Shape, hasBias bool) (out tensor.Shape,
 	}
 	return out, batchedBias, nil
 }
+
+// SoftmaxCheck checks the operand of Softmaxer.Softmax: a must have a last
+// axis (rank >= 1); the result has a's shape.
+func SoftmaxCheck(a tensor.Shape) error {
+	if len(a) == 0 {
+		return fmt.Errorf("shape %v has no last axis", a)
+	}
+	return nil
+}
+
+// LayerNormCheck checks the operands of LayerNormer.LayerNorm: a (...,D),
+// gamma (D) and, when hasBeta, beta (D). The result has a's shape.
+func LayerNormCheck(a, gamma, beta tensor.Shape, hasBeta bool) error {
+	ok := len(a) > 0 && isVector(gamma, a[len(a)-1])
+	ok = ok && (!hasBeta || isVector(beta, a[len(a)-1]))
+	if !ok {
+		var bs tensor.Shape
+		if hasBeta {
+			bs = beta
+		}
+		return fmt.Errorf("input %v, gamma %v and beta %v do not agree (want gamma and beta (D) for input (...,D))", a, gamma, bs)
+	}
+	return nil
+}
+
+// RMSNormCheck checks the operands of RMSNormer.RMSNorm: a (...,D) and
+// gamma (D). The result has a's shape.
+func RMSNormCheck(a, gamma tensor.Shape) error {
+	if len(a) == 0 || !isVector(gamma, a[len(a)-1]) {
+		return fmt.Errorf("input %v and gamma %v do not agree (want gamma (D) for input (...,D))", a, gamma)
+	}
+	return nil
+}
+
+// isVector reports whether s is (d).
+func isVector(s tensor.Shape, d int) bool { return len(s) == 1 && s[0] == d }

@@ -298,3 +298,32 @@ func TestInputData(t *testing.T) {
 		}
 	}
 }
+
+func TestRowChecks(t *testing.T) {
+	const ln = " do not agree (want gamma and beta (D) for input (...,D))"
+	const rms = " do not agree (want gamma (D) for input (...,D))"
+	cases := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"softmax (2,3)", SoftmaxCheck(tensor.Shape{2, 3}), ""},
+		{"softmax ()", SoftmaxCheck(tensor.Shape{}), "shape () has no last axis"},
+		{"layernorm", LayerNormCheck(tensor.Shape{2, 4}, tensor.Shape{4}, tensor.Shape{4}, true), ""},
+		{"layernorm no beta", LayerNormCheck(tensor.Shape{2, 4}, tensor.Shape{4}, nil, false), ""},
+		{"layernorm bad gamma", LayerNormCheck(tensor.Shape{2, 4}, tensor.Shape{3}, nil, false),
+			"input (2, 4), gamma (3) and beta ()" + ln},
+		{"layernorm bad beta", LayerNormCheck(tensor.Shape{2, 4}, tensor.Shape{4}, tensor.Shape{1, 4}, true),
+			"input (2, 4), gamma (4) and beta (1, 4)" + ln},
+		{"layernorm scalar", LayerNormCheck(tensor.Shape{}, tensor.Shape{1}, nil, false),
+			"input (), gamma (1) and beta ()" + ln},
+		{"rmsnorm", RMSNormCheck(tensor.Shape{3, 5}, tensor.Shape{5}), ""},
+		{"rmsnorm bad gamma", RMSNormCheck(tensor.Shape{3, 5}, tensor.Shape{3}), "input (3, 5) and gamma (3)" + rms},
+		{"rmsnorm scalar", RMSNormCheck(tensor.Shape{}, tensor.Shape{}), "input () and gamma ()" + rms},
+	}
+	for _, c := range cases {
+		if diff := cmp.Diff(c.want, errText(c.err)); diff != "" {
+			t.Errorf("%s: error (-want +got):\n%s", c.name, diff)
+		}
+	}
+}
