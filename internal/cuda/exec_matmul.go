@@ -17,7 +17,7 @@ func (e *Exec) MatMul(a, b nn.V, transA, transB bool) nn.V {
 		return e.placeholder(shapeOf(a))
 	}
 	as, bs := av.shape, bv.shape
-	shape, err := nn.MatMulShape(as, bs, transA, transB)
+	shape, k, err := nn.MatMulShape(as, bs, transA, transB)
 	if err != nil {
 		e.failErr("MatMul", err)
 		return e.placeholder(shape)
@@ -27,10 +27,6 @@ func (e *Exec) MatMul(a, b nn.V, transA, transB bool) nn.V {
 	}
 	r := len(as)
 	m, n := shape[r-2], shape[r-1]
-	k := as[r-1]
-	if transA {
-		k = as[r-2]
-	}
 	batch := 1
 	if r == 3 {
 		batch = as[0]

@@ -11,7 +11,7 @@ func (e *Eager) MatMul(a, b V, transA, transB bool) V {
 		return e.placeholder(eagerShapeOf(a))
 	}
 	as, bs := av.shape, bv.shape
-	shape, err := MatMulShape(as, bs, transA, transB)
+	shape, k, err := MatMulShape(as, bs, transA, transB)
 	if err != nil {
 		e.failErr("MatMul", err)
 		return e.placeholder(shape)
@@ -21,10 +21,6 @@ func (e *Eager) MatMul(a, b V, transA, transB bool) V {
 	}
 	r := len(as)
 	m, n := shape[r-2], shape[r-1]
-	k := as[r-1]
-	if transA {
-		k = as[r-2]
-	}
 	out := e.alloc(shape)
 	lda, ldb := as[r-1], bs[r-1]
 	if r == 2 {

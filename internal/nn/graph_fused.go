@@ -418,11 +418,8 @@ func (g *Graph) RMSNorm(a, gamma V, eps float32) (ret V) {
 // softmax(s*scale + bias) (scaledSoftmax), so its gradient is theirs; a bias
 // of another broadcastable shape goes through Scale, Add and Softmax.
 func (g *Graph) Attention(q, k, v, bias V, scale float32) (ret V) {
-	qs := gShapeOf(q)
-	shape := qs
-	if vs := gShapeOf(v); len(qs) == 3 && len(vs) == 3 {
-		shape = tensor.Shape{qs[0], qs[1], vs[2]}
-	}
+	qs, ks, vs := gShapeOf(q), gShapeOf(k), gShapeOf(v)
+	shape, _, qkvErr := AttentionShape(qs, ks, vs, nil, false)
 	if g.err != nil {
 		return g.placeholder(shape)
 	}
@@ -430,8 +427,7 @@ func (g *Graph) Attention(q, k, v, bias V, scale float32) (ret V) {
 	if _, ok := g.val("Attention", q, k, v); !ok {
 		return g.placeholder(shape)
 	}
-	if ks, vs := k.Shape(), v.Shape(); len(qs) != 3 || len(ks) != 3 || len(vs) != 3 ||
-		ks[0] != qs[0] || vs[0] != qs[0] || ks[2] != qs[2] || vs[1] != ks[1] {
+	if qkvErr != nil {
 		g.setErr("Attention", "q %v, k %v, v %v: want (B,Lq,dh), (B,Lk,dh), (B,Lk,dv)", gFmtShape(qs), gFmtShape(ks), gFmtShape(vs))
 		return g.placeholder(shape)
 	}

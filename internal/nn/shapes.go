@@ -163,13 +163,13 @@ func GatherShape(table tensor.Shape, ids []int) (tensor.Shape, error) {
 // MatMulShape returns the shape of the product of the last two axes of a
 // and b: a (m,k) times b (k,n) gives (m,n), batched a (B,m,k) times b
 // (B,k,n) gives (B,m,n); transA and transB transpose the last two axes of
-// a and b first (a stored (k,m), b stored (n,k)). On error the shape is
-// still (m,n) or (B,m,n) as read from a and b (zero sizes where they lack
-// the axes).
-func MatMulShape(a, b tensor.Shape, transA, transB bool) (tensor.Shape, error) {
+// a and b first (a stored (k,m), b stored (n,k)). k is the contracted
+// size. On error the shape is still (m,n) or (B,m,n) as read from a and b
+// (zero sizes where they lack the axes).
+func MatMulShape(a, b tensor.Shape, transA, transB bool) (shape tensor.Shape, k int, err error) {
 	r := len(a)
 	ok := (r == 2 || r == 3) && len(b) == r && (r == 2 || a[0] == b[0])
-	var m, k, k2, n int
+	var m, k2, n int
 	if len(a) >= 2 {
 		m, k = a[len(a)-2], a[len(a)-1]
 		if transA {
@@ -182,14 +182,14 @@ func MatMulShape(a, b tensor.Shape, transA, transB bool) (tensor.Shape, error) {
 			k2, n = n, k2
 		}
 	}
-	shape := tensor.Shape{m, n}
+	shape = tensor.Shape{m, n}
 	if r == 3 {
 		shape = tensor.Shape{a[0], m, n}
 	}
 	if !ok || k != k2 {
-		return shape, fmt.Errorf("shapes %v and %v (transA=%v, transB=%v) do not multiply", a, b, transA, transB)
+		return shape, k, fmt.Errorf("shapes %v and %v (transA=%v, transB=%v) do not multiply", a, b, transA, transB)
 	}
-	return shape, nil
+	return shape, k, nil
 }
 
 // ReduceShape returns the shape of s reduced along axis, the axis kept

@@ -160,28 +160,30 @@ func TestMatMulShape(t *testing.T) {
 		a, b           tensor.Shape
 		transA, transB bool
 		want           tensor.Shape
+		k              int
 		err            string
 	}{
-		{tensor.Shape{2, 3}, tensor.Shape{3, 4}, false, false, tensor.Shape{2, 4}, ""},
-		{tensor.Shape{3, 2}, tensor.Shape{3, 4}, true, false, tensor.Shape{2, 4}, ""},
-		{tensor.Shape{2, 3}, tensor.Shape{4, 3}, false, true, tensor.Shape{2, 4}, ""},
-		{tensor.Shape{5, 2, 3}, tensor.Shape{5, 4, 3}, false, true, tensor.Shape{5, 2, 4}, ""},
-		{tensor.Shape{2, 3}, tensor.Shape{2, 4}, false, false, tensor.Shape{2, 4},
+		{tensor.Shape{2, 3}, tensor.Shape{3, 4}, false, false, tensor.Shape{2, 4}, 3, ""},
+		{tensor.Shape{3, 2}, tensor.Shape{3, 4}, true, false, tensor.Shape{2, 4}, 3, ""},
+		{tensor.Shape{2, 3}, tensor.Shape{4, 3}, false, true, tensor.Shape{2, 4}, 3, ""},
+		{tensor.Shape{5, 2, 3}, tensor.Shape{5, 4, 3}, false, true, tensor.Shape{5, 2, 4}, 3, ""},
+		{tensor.Shape{2, 7}, tensor.Shape{7, 4}, false, false, tensor.Shape{2, 4}, 7, ""},
+		{tensor.Shape{2, 3}, tensor.Shape{2, 4}, false, false, tensor.Shape{2, 4}, 3,
 			"shapes (2, 3) and (2, 4) (transA=false, transB=false) do not multiply"},
-		{tensor.Shape{5, 2, 3}, tensor.Shape{6, 3, 4}, false, false, tensor.Shape{5, 2, 4},
+		{tensor.Shape{5, 2, 3}, tensor.Shape{6, 3, 4}, false, false, tensor.Shape{5, 2, 4}, 3,
 			"shapes (5, 2, 3) and (6, 3, 4) (transA=false, transB=false) do not multiply"},
-		{tensor.Shape{2, 3}, tensor.Shape{1, 3, 4}, false, false, tensor.Shape{2, 4},
+		{tensor.Shape{2, 3}, tensor.Shape{1, 3, 4}, false, false, tensor.Shape{2, 4}, 3,
 			"shapes (2, 3) and (1, 3, 4) (transA=false, transB=false) do not multiply"},
-		{tensor.Shape{3}, tensor.Shape{3}, false, false, tensor.Shape{0, 0},
+		{tensor.Shape{3}, tensor.Shape{3}, false, false, tensor.Shape{0, 0}, 0,
 			"shapes (3) and (3) (transA=false, transB=false) do not multiply"},
 	}
 	for _, c := range cases {
-		got, err := MatMulShape(c.a, c.b, c.transA, c.transB)
+		got, k, err := MatMulShape(c.a, c.b, c.transA, c.transB)
 		if diff := cmp.Diff(c.err, errText(err)); diff != "" {
 			t.Errorf("MatMulShape(%v, %v, %v, %v) error (-want +got):\n%s", c.a, c.b, c.transA, c.transB, diff)
 		}
-		if diff := cmp.Diff(c.want, got); diff != "" {
-			t.Errorf("MatMulShape(%v, %v, %v, %v) (-want +got):\n%s", c.a, c.b, c.transA, c.transB, diff)
+		if diff := cmp.Diff(c.want, got); diff != "" || k != c.k {
+			t.Errorf("MatMulShape(%v, %v, %v, %v) k %d, want %d, shape (-want +got):\n%s", c.a, c.b, c.transA, c.transB, k, c.k, diff)
 		}
 	}
 }
