@@ -10,9 +10,9 @@ import (
 // The shape rules of Exec's primitives, written once for every executor
 // (Eager, Graph where its rules are the same, the CUDA executor of
 // internal/cuda). Each function but InputData is pure: it reads shapes
-// only, never data. Where a function returns a shape together
-// with an error, the shape is still the best guess of the result (the shape
-// an executor gives the placeholder it returns after the error); the error
+// only, never data. Where a function returns a shape together with an
+// error, the shape is still the best guess of the result (the shape an
+// executor gives the placeholder it returns after the error); the error
 // names the shapes and arguments at fault, without the operation's name,
 // which the executor adds.
 
