@@ -21,6 +21,10 @@
 //   - nntest.Reference computes in float64 and is the reference the
 //     conformance suite (package nntest) holds every executor to.
 //
+// shapes.go holds the shape rules (broadcasting, MatMul, Concat, Transpose,
+// reductions, attention, norms) every executor checks its arguments with,
+// including the CUDA executor of internal/cuda.
+//
 // Every matrix product of Eager and Graph runs the project's AVX2+FMA GEMM
 // (package internal/gemm) through matmul.go; nothing is registered process-wide.
 package nn
