@@ -58,7 +58,7 @@ const (
 
 // DefaultConfig is the configuration the shipped weights were trained
 // with, with the benchmark's vocabulary (sizes, colours, shapes); their
-// config.json holds the threshold calibrated after training (0.45).
+// config.json holds the threshold calibrated after training (0.35).
 func DefaultConfig() Config {
 	vocab := append(append(synth.Sizes(), synth.Colours()...), synth.Shapes()...)
 	return Config{Size: 64, Patch: 8, Dim: 64, Heads: 4, Hidden: 128, Backbone: 2, Conditioned: 2,

@@ -101,10 +101,13 @@ func TestDetectConcurrent(t *testing.T) {
 // with examples/train-detector -eval (see doc.go) to leave a margin for
 // the small sample.
 func TestShippedQuality(t *testing.T) {
-	// Measured 0.450 and 0.714 over these 21 phrases.
+	// Measured 0.465 and 0.381 over these 21 phrases (chance is about
+	// 0.2). The previous weights scored 0.714 here but 0.300 over the 1003
+	// phrases of the held-out evaluation, these 0.351: a few entities of
+	// one video make a noisy sample, so the floor only rules out chance.
 	const (
 		iouFloor       = 0.35
-		retrievalFloor = 0.55
+		retrievalFloor = 0.3
 	)
 	ctx := context.Background()
 	d := shipped(t)
