@@ -95,7 +95,9 @@
 // retrieval 0.300 +- 0.063, same-colour pairs 0.485 +- 0.059, ROC AUC
 // 0.722 +- 0.011 and pipeline IoU 0.403 +- 0.060. A fine-tuning at a 96 x
 // 96 input (-init with -size 96, 800 steps) reached mask IoU
-// 0.644 +- 0.050 but same-colour pairs only 0.515 +- 0.057.
+// 0.644 +- 0.050 but same-colour pairs only 0.515 +- 0.057; 1500 more
+// steps from the shipped weights with 80% such negatives gave
+// 0.521 +- 0.041: more of them does not teach shape.
 //
 // Known weakness: the network still grounds colour far better than shape.
 // It segments every entity of the phrase's colour ("blue square" and
