@@ -1,10 +1,12 @@
 package lm
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -52,11 +54,39 @@ func Load(ctx context.Context, dir string) (*Model, error) {
 		return nil, fmt.Errorf("lm: %w", err)
 	}
 	defer f.Close()
+	return load(ctx, c, f.Reader, path)
+}
+
+// LoadFS is Load reading config.json and model.safetensors from the root of
+// fsys (an embedded checkpoint, for example), with the same checks; error
+// messages name the files as fsys holds them.
+func LoadFS(ctx context.Context, fsys fs.FS) (*Model, error) {
+	b, err := fs.ReadFile(fsys, configFile)
+	if err != nil {
+		return nil, fmt.Errorf("lm: %w", err)
+	}
+	c, err := ParseConfig(b)
+	if err != nil {
+		return nil, fmt.Errorf("lm: %s: %w", configFile, err)
+	}
+	w, err := fs.ReadFile(fsys, modelFile)
+	if err != nil {
+		return nil, fmt.Errorf("lm: %w", err)
+	}
+	r, err := safetensors.NewReader(bytes.NewReader(w), int64(len(w)), modelFile)
+	if err != nil {
+		return nil, fmt.Errorf("lm: %w", err)
+	}
+	return load(ctx, c, r, modelFile)
+}
+
+// load builds the model of c and fills it from r, the weights file at path.
+func load(ctx context.Context, c Config, r *safetensors.Reader, path string) (*Model, error) {
 	// Refuse a config far larger than the file before allocating its model
 	// (a hostile config.json must not make Load allocate without bound);
 	// smaller disagreements get the precise errors of fill.
 	var stored float64
-	for _, info := range f.Tensors() {
+	for _, info := range r.Tensors() {
 		n := 1.0
 		for _, d := range info.Shape {
 			n *= float64(d)
@@ -67,7 +97,7 @@ func Load(ctx context.Context, dir string) (*Model, error) {
 		return nil, fmt.Errorf("lm: %s: %w: the config implies %.0f parameters, the file holds %.0f values", path, ErrMissing, need, stored)
 	}
 	m := build(c)
-	if err := fill(ctx, c, f.Reader, m); err != nil {
+	if err := fill(ctx, c, r, m); err != nil {
 		return nil, fmt.Errorf("lm: %s: %w", path, err)
 	}
 	return m, nil

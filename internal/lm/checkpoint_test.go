@@ -308,3 +308,43 @@ func TestLoadCancelled(t *testing.T) {
 		t.Errorf("Save: error %v, want context.Canceled", err)
 	}
 }
+
+// TestLoadFSEqualsLoad reads one saved checkpoint through Load and through
+// LoadFS over the same folder: the same weights; a folder without the
+// weights file is an error naming it.
+func TestLoadFSEqualsLoad(t *testing.T) {
+	c := Default()
+	c.HiddenSize, c.IntermediateSize, c.NumHiddenLayers, c.VocabSize = 8, 16, 1, 12
+	c.NumAttentionHeads, c.NumKeyValueHeads = 2, 1
+	m, err := New(c, rand.New(rand.NewPCG(3, 3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := Save(context.Background(), dir, m); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := LoadFS(context.Background(), os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pa, pb := a.Params(), b.Params()
+	if len(pa) != len(pb) {
+		t.Fatalf("%d and %d params", len(pa), len(pb))
+	}
+	for i := range pa {
+		if diff := cmp.Diff(pa[i].Float32s(), pb[i].Float32s()); diff != "" {
+			t.Fatalf("param %d (-Load +LoadFS):\n%s", i, diff)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, modelFile)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadFS(context.Background(), os.DirFS(dir)); err == nil || !strings.Contains(err.Error(), modelFile) {
+		t.Errorf("LoadFS without weights: %v, want an error naming %s", err, modelFile)
+	}
+}
