@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -164,6 +165,20 @@ func ReadConfig(dir string, config any) error {
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
+	return decodeConfig(b, path, config)
+}
+
+// ReadConfigFS is ReadConfig reading config.json from the root of fsys.
+func ReadConfigFS(fsys fs.FS, config any) error {
+	b, err := fs.ReadFile(fsys, ConfigFile)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return decodeConfig(b, ConfigFile, config)
+}
+
+// decodeConfig decodes the config.json bytes b, read from path.
+func decodeConfig(b []byte, path string, config any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(config); err != nil {
@@ -202,6 +217,25 @@ func Load(ctx context.Context, dir string, config, model any) error {
 	}
 	defer f.Close()
 	return loadModel(ctx, f.Reader, model)
+}
+
+// LoadFS is Load reading config.json and model.safetensors from the root of
+// fsys (an embedded checkpoint, for example), with the same checks.
+func LoadFS(ctx context.Context, fsys fs.FS, config, model any) error {
+	if config != nil {
+		if err := ReadConfigFS(fsys, config); err != nil {
+			return err
+		}
+	}
+	b, err := fs.ReadFile(fsys, ModelFile)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	r, err := safetensors.NewReader(bytes.NewReader(b), int64(len(b)), ModelFile)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return loadModel(ctx, r, model)
 }
 
 // loadModel is Load's reading of the weights from an open file.

@@ -96,6 +96,22 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 			t.Errorf("tensors (-want +got):\n%s", diff)
 		}
 	})
+	t.Run("from an fs.FS", func(t *testing.T) {
+		var gotCfg config
+		got := &tiny{Blocks: make([]linear, 2)}
+		if err := LoadFS(ctx, os.DirFS(dir), &gotCfg, got); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(cfg, gotCfg); diff != "" {
+			t.Errorf("config (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(values(t, src), values(t, got)); diff != "" {
+			t.Errorf("tensors (-want +got):\n%s", diff)
+		}
+		if err := LoadFS(ctx, os.DirFS(t.TempDir()), nil, got); err == nil {
+			t.Error("LoadFS of an empty folder succeeded")
+		}
+	})
 	t.Run("into allocated fields, in place", func(t *testing.T) {
 		got := newTiny(2) // same shapes, other values, and a bias in block 1
 		got.Blocks[1].B = tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{9, 9}))

@@ -1,18 +1,17 @@
 package learneddet
 
 import (
-	"bytes"
 	"context"
 	"embed"
-	"encoding/json"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
+	"os"
 	"slices"
 
 	"gorgonia.org/tensor"
 
 	"github.com/videodit/videodit/internal/checkpoint"
-	"github.com/videodit/videodit/internal/safetensors"
 )
 
 // weights is the shipped checkpoint, trained by examples/train-detector.
@@ -42,18 +41,8 @@ func (m *Model) SetScore(score string) error {
 
 // LoadModel reads a checkpoint directory written by Model.Save.
 func LoadModel(ctx context.Context, dir string) (*Model, error) {
-	var cfg Config
-	if err := checkpoint.ReadConfig(dir, &cfg); err != nil {
-		return nil, fmt.Errorf("learneddet: loading %s: %w", dir, err)
-	}
-	m, err := emptyModel(cfg)
+	m, err := loadFS(ctx, os.DirFS(dir))
 	if err != nil {
-		return nil, fmt.Errorf("learneddet: loading %s: %w", dir, err)
-	}
-	if err := checkpoint.Load(ctx, dir, nil, m); err != nil {
-		return nil, fmt.Errorf("learneddet: loading %s: %w", dir, err)
-	}
-	if err := m.checkShapes(); err != nil {
 		return nil, fmt.Errorf("learneddet: loading %s: %w", dir, err)
 	}
 	return m, nil
@@ -61,69 +50,36 @@ func LoadModel(ctx context.Context, dir string) (*Model, error) {
 
 // embeddedModel decodes the shipped checkpoint.
 func embeddedModel(ctx context.Context) (*Model, error) {
-	cb, err := weights.ReadFile("weights/config.json")
-	if err != nil {
-		return nil, fmt.Errorf("learneddet: embedded config: %w", err)
-	}
-	var cfg Config
-	dec := json.NewDecoder(bytes.NewReader(cb))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
-		return nil, fmt.Errorf("learneddet: embedded config: %w", err)
-	}
-	wb, err := weights.ReadFile("weights/model.safetensors")
+	dir, err := fs.Sub(weights, "weights")
 	if err != nil {
 		return nil, fmt.Errorf("learneddet: embedded weights: %w", err)
 	}
-	m, err := emptyModel(cfg)
+	m, err := loadFS(ctx, dir)
 	if err != nil {
-		return nil, fmt.Errorf("learneddet: embedded config: %w", err)
-	}
-	if err := m.readWeights(ctx, wb, "embedded model.safetensors"); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("learneddet: embedded weights: %w", err)
 	}
 	return m, nil
 }
 
-// readWeights fills m's tensors from safetensors bytes: the file must hold
-// exactly the tensors of m's configuration, with their shapes.
-func (m *Model) readWeights(ctx context.Context, b []byte, name string) error {
-	r, err := safetensors.NewReader(bytes.NewReader(b), int64(len(b)), name)
-	if err != nil {
-		return fmt.Errorf("learneddet: %w", err)
+// loadFS reads a checkpoint (config.json, model.safetensors) from the root
+// of fsys: the file must hold exactly the tensors of the configuration,
+// with their shapes.
+func loadFS(ctx context.Context, fsys fs.FS) (*Model, error) {
+	var cfg Config
+	if err := checkpoint.ReadConfigFS(fsys, &cfg); err != nil {
+		return nil, err
 	}
-	taken := map[string]bool{}
-	err = checkpoint.Walk(m, func(n string, t **tensor.Dense) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		info, ok := r.Info(n)
-		if !ok {
-			// Absent: an optional tensor (a linear map without bias) or
-			// an error that checkShapes reports.
-			*t = nil
-			return nil
-		}
-		data, err := r.Float32s(n)
-		if err != nil {
-			return err
-		}
-		taken[n] = true
-		*t = tensor.New(tensor.WithShape(info.Shape...), tensor.WithBacking(data))
-		return nil
-	})
+	m, err := emptyModel(cfg)
 	if err != nil {
-		return fmt.Errorf("learneddet: %s: %w", name, err)
+		return nil, err
 	}
-	for _, info := range r.Tensors() {
-		if !taken[info.Name] {
-			return fmt.Errorf("learneddet: %s: tensor %q: %w", name, info.Name, checkpoint.ErrUnexpected)
-		}
+	if err := checkpoint.LoadFS(ctx, fsys, nil, m); err != nil {
+		return nil, err
 	}
 	if err := m.checkShapes(); err != nil {
-		return fmt.Errorf("learneddet: %s: %w", name, err)
+		return nil, err
 	}
-	return nil
+	return m, nil
 }
 
 // checkShapes compares every tensor's shape with the one NewModel builds
