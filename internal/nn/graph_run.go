@@ -73,6 +73,8 @@ func (g *Graph) Grad(p *tensor.Dense) (*tensor.Dense, error) {
 	switch {
 	case g.err != nil:
 		return nil, g.err
+	case p == nil:
+		return nil, errors.New("nn: graph Grad: nil tensor")
 	case g.loss == nil:
 		return nil, errors.New("nn: graph Grad: Backward was not called")
 	case !g.ran:

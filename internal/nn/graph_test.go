@@ -245,6 +245,9 @@ func TestGraphFreezeAndParams(t *testing.T) {
 	if _, err := g.Grad(dense([]float32{1}, 1)); err == nil {
 		t.Error("Grad of a tensor never used returned no error")
 	}
+	if _, err := g.Grad(nil); err == nil {
+		t.Error("Grad(nil) returned no error")
+	}
 	// Parameters are never written by Run.
 	if diff := cmp.Diff([]float32{1, 2}, a.Float32s()); diff != "" {
 		t.Errorf("param a changed by Run (-want +got):\n%s", diff)
