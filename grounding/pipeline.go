@@ -1,0 +1,148 @@
+package grounding
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorgonia.org/tensor"
+
+	"github.com/videodit/videodit/diffusion"
+	"github.com/videodit/videodit/fusion"
+	"github.com/videodit/videodit/heads"
+	"github.com/videodit/videodit/segment"
+)
+
+// DefaultTopK is the number of ranked spans Ground returns by default.
+const DefaultTopK = 5
+
+// DefaultObjectTokens is N_obj, the object tokens per noun in the
+// mixed-token sequence (paper Table V, best 4/8).
+const DefaultObjectTokens = 4
+
+// LanguageModel is the language-model stage: it maps the input embeddings
+// of the mixed-token sequence, shape (L, d) (axis 0 the position), to the
+// last hidden states, shape (L, d). It checks ctx in long loops.
+type LanguageModel interface {
+	Hidden(ctx context.Context, embeddings *tensor.Dense) (*tensor.Dense, error)
+	// Dim is d, the model's width (d_LLM).
+	Dim() int
+}
+
+// Stages are the replaceable parts of a Pipeline; every one must be set.
+type Stages struct {
+	// Segmenter binds the query's entities to masks (paper III-A).
+	Segmenter segment.Segmenter
+	// Encoder gives the per-frame diffusion features z, (T, d_v) (III-B).
+	Encoder diffusion.DiffusionEncoder
+	// Text embeds the query, e_text of shape (d_t).
+	Text fusion.TextEncoder
+	// Time embeds the frame times, e_time of shape (T, d_f).
+	Time fusion.TimeEncoder
+	// Fuser makes the frame tokens, (T, d_LLM) (Eq. 13).
+	Fuser fusion.Fuser
+	// LM runs the mixed-token sequence.
+	LM LanguageModel
+	// Spans scores each frame as start and end (Eq. 15).
+	Spans heads.SpanDecoder
+}
+
+// Progress reports that done of total steps of stage are finished.
+type Progress func(stage string, done, total int)
+
+// Options tune a Pipeline; the zero value is usable.
+type Options struct {
+	// TopK is the number of ranked spans returned; 0 means DefaultTopK.
+	TopK int
+	// MaxIoU is the non-maximum suppression threshold between ranked
+	// spans (heads.TopSpans), in [0, 1]; 0 gives disjoint spans.
+	MaxIoU float64
+	// ObjectTokens is N_obj; 0 means DefaultObjectTokens, negative leaves
+	// object tokens out.
+	ObjectTokens int
+	// Progress, when set, is called after each stage; it must be safe for
+	// concurrent use when Ground is called concurrently.
+	Progress Progress
+}
+
+// Pipeline grounds natural-language queries in videos by chaining its
+// Stages (paper Fig. 2). It holds no mutable state, so it is safe for
+// concurrent use when every stage is.
+//
+// This first cut is built from stages only: no default weights are wired
+// and nothing is trained here (the training recipe and the default model
+// come later).
+type Pipeline struct {
+	st  Stages
+	opt Options
+}
+
+// fuserConfig is the optional ability of a Fuser to report its input
+// widths (fusion.ConcatFuser has it).
+type fuserConfig interface {
+	Config() fusion.FuserConfig
+}
+
+// dimmer is the optional ability of a SpanDecoder to report its width
+// (heads.Classifier has it).
+type dimmer interface {
+	Dim() int
+}
+
+// ErrStage is wrapped by New's errors about a missing stage or widths that
+// disagree.
+var ErrStage = errors.New("grounding: bad stages")
+
+// New checks the stages and options and returns a Pipeline. Every stage
+// must be set; widths are checked where the stages report them: the
+// fuser's output against the LM's width and, through optional abilities,
+// the fuser's inputs against d_v, d_t, d_f and the span decoder's width
+// against the LM's. Errors wrap ErrStage and name both widths.
+func New(stages Stages, opts Options) (*Pipeline, error) {
+	for _, s := range []struct {
+		name string
+		nil_ bool
+	}{
+		{"Segmenter", stages.Segmenter == nil}, {"Encoder", stages.Encoder == nil},
+		{"Text", stages.Text == nil}, {"Time", stages.Time == nil},
+		{"Fuser", stages.Fuser == nil}, {"LM", stages.LM == nil}, {"Spans", stages.Spans == nil},
+	} {
+		if s.nil_ {
+			return nil, fmt.Errorf("%w: stage %s is nil", ErrStage, s.name)
+		}
+	}
+	if a, b := stages.Fuser.OutDim(), stages.LM.Dim(); a != b {
+		return nil, fmt.Errorf("%w: fuser output width %d, LM width %d", ErrStage, a, b)
+	}
+	if fc, ok := stages.Fuser.(fuserConfig); ok {
+		c := fc.Config()
+		for _, w := range []struct {
+			what       string
+			have, want int
+		}{
+			{"encoder feature width d_v", stages.Encoder.FeatureDim(), c.VisualDim},
+			{"text width d_t", stages.Text.Dim(), c.TextDim},
+			{"time width d_f", stages.Time.Dim(), c.TimeDim},
+		} {
+			if w.have != w.want {
+				return nil, fmt.Errorf("%w: %s %d, fuser expects %d", ErrStage, w.what, w.have, w.want)
+			}
+		}
+	}
+	if d, ok := stages.Spans.(dimmer); ok && d.Dim() != stages.LM.Dim() {
+		return nil, fmt.Errorf("%w: span decoder width %d, LM width %d", ErrStage, d.Dim(), stages.LM.Dim())
+	}
+	if opts.TopK < 0 {
+		return nil, fmt.Errorf("%w: TopK %d, want >= 0", ErrStage, opts.TopK)
+	}
+	if !(opts.MaxIoU >= 0 && opts.MaxIoU <= 1) {
+		return nil, fmt.Errorf("%w: MaxIoU %g, want in [0, 1]", ErrStage, opts.MaxIoU)
+	}
+	if opts.TopK == 0 {
+		opts.TopK = DefaultTopK
+	}
+	if opts.ObjectTokens == 0 {
+		opts.ObjectTokens = DefaultObjectTokens
+	}
+	return &Pipeline{st: stages, opt: opts}, nil
+}
