@@ -2,6 +2,8 @@ package nn
 
 import (
 	"gorgonia.org/tensor"
+
+	"github.com/videodit/videodit/internal/gemm"
 )
 
 // MatMul multiplies the last two axes: (m,k)x(k,n) -> (m,n), or batched
@@ -9,7 +11,9 @@ import (
 // of a and b before the product (a is then stored (k,m) or (B,k,m), b (n,k)
 // or (B,n,k)); no transposed copy is made. The product runs through sgemm,
 // the project's AVX2+FMA GEMM, like the eager executor's (no process-wide
-// BLAS registration is needed). The gradients are themselves MatMul nodes:
+// BLAS registration is needed); a batch goes to gemm.SgemmBatched, which
+// shares the products out over the cores (each product is computed by one
+// goroutine in a fixed order, so the result does not depend on scheduling). The gradients are themselves MatMul nodes:
 // for C = op(A) op(B) with upstream gradient G,
 // dA = G op(B)^T (stored as op(A)) and dB = op(A)^T G (stored as op(B)).
 func (g *Graph) MatMul(a, b V, transA, transB bool) (ret V) {
@@ -77,9 +81,14 @@ func (g *Graph) matmul(a, b *gnode, transA, transB bool) *gnode {
 	kern := func(in []*tensor.Dense) (*tensor.Dense, error) {
 		res := gZeros(out)
 		o, xs, ys := gData(res), gData(in[0]), gData(in[1])
-		for i := 0; i < batch; i++ {
-			sgemm(transA, transB, m, n, k, 1, xs[i*m*k:(i+1)*m*k], lda, ys[i*k*n:(i+1)*k*n], ldb, 0, o[i*m*n:(i+1)*m*n], n)
+		if m == 0 || n == 0 || k == 0 {
+			return res, nil // an empty product is zero
 		}
+		if batch == 1 {
+			sgemm(transA, transB, m, n, k, 1, xs, lda, ys, ldb, 0, o, n)
+			return res, nil
+		}
+		gemm.SgemmBatched(transA, transB, batch, m, n, k, 1, xs, m*k, lda, ys, k*n, ldb, 0, o, m*n, n)
 		return res, nil
 	}
 	back := func(gout *gnode, need []bool) []*gnode {
