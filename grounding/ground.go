@@ -76,6 +76,9 @@ func (p *Pipeline) Ground(ctx context.Context, v *Video, query string) (res *Res
 	if err != nil {
 		return nil, fail(err)
 	}
+	if seg == nil {
+		return nil, fail(fmt.Errorf("segmenter returned no result"))
+	}
 	if len(seg.Union) != T {
 		return nil, fail(fmt.Errorf("%d union masks for %d frames", len(seg.Union), T))
 	}

@@ -100,14 +100,14 @@ var ErrStage = errors.New("grounding: bad stages")
 // against the LM's. Errors wrap ErrStage and name both widths.
 func New(stages Stages, opts Options) (*Pipeline, error) {
 	for _, s := range []struct {
-		name string
-		nil_ bool
+		name    string
+		missing bool
 	}{
 		{"Segmenter", stages.Segmenter == nil}, {"Encoder", stages.Encoder == nil},
 		{"Text", stages.Text == nil}, {"Time", stages.Time == nil},
 		{"Fuser", stages.Fuser == nil}, {"LM", stages.LM == nil}, {"Spans", stages.Spans == nil},
 	} {
-		if s.nil_ {
+		if s.missing {
 			return nil, fmt.Errorf("%w: stage %s is nil", ErrStage, s.name)
 		}
 	}

@@ -484,3 +484,32 @@ func TestGroundDefaultTopK(t *testing.T) {
 		t.Errorf("got %d spans, want the default %d", got, grounding.DefaultTopK)
 	}
 }
+
+// ExamplePipeline_Ground grounds a query with fake stages: a scripted
+// segmenter, a hash text encoder, a ramp time encoder, a padding fuser, an
+// identity language model and span heads peaked at frames 2 (start) and 4
+// (end). At 0.5 s per frame the span is [1 s, 2.5 s).
+func ExamplePipeline_Ground() {
+	p, err := grounding.New(stages(fixedSpans{peaked(2), peaked(4)}), grounding.Options{TopK: 2})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := p.Ground(context.Background(), testVideo(), query)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range res.Spans {
+		fmt.Printf("[%.1f s, %.1f s) frames %d-%d score %.3f\n", s.Start, s.End, s.StartFrame, s.EndFrame, s.Score)
+	}
+	for _, e := range res.Entities {
+		fmt.Printf("%s from frame %d, box at frame 2: %+v\n", e.Phrase, e.Start, *e.Boxes[2])
+	}
+	fmt.Println("dropped:", res.Dropped)
+	// Output:
+	// [1.0 s, 2.5 s) frames 2-4 score 0.250
+	// [0.0 s, 0.5 s) frames 0-0 score 0.010
+	// red square from frame 1, box at frame 2: {X0:2 Y0:3 X1:5 Y1:7}
+	// dropped: [blue circle]
+}
