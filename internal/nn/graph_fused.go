@@ -24,8 +24,49 @@ var (
 // x^3))) element-wise; a has any shape.
 func (g *Graph) GELU(a V) V { return g.unaryOp(gGELU, a) }
 
-// SiLU returns a * sigmoid(a) element-wise; a has any shape.
-func (g *Graph) SiLU(a V) V { return g.unaryOp(gSiLU, a) }
+// SiLU returns a * sigmoid(a) element-wise; a has any shape. It runs the
+// eager executor's float32 sigmoid kernels (AVX2+FMA where the CPU has them,
+// see eagerSiLUSlice), split into chunks at multiples of 8 elements, so
+// every element takes the same vector or scalar path whatever the number of
+// goroutines. Its gradient is one fused node computing
+// gout * s (1 + a (1 - s)) with s = sigmoid(a).
+func (g *Graph) SiLU(a V) (ret V) {
+	shape := gShapeOf(a)
+	if g.err != nil {
+		return g.placeholder(shape)
+	}
+	defer g.guard("SiLU", &ret, shape)
+	ns, ok := g.val("SiLU", a)
+	if !ok {
+		return g.placeholder(shape)
+	}
+	x := ns[0]
+	avx2 := eagerHasAVX2FMA()
+	k := func(in []*tensor.Dense) (*tensor.Dense, error) {
+		out := gZeros(in[0].Shape())
+		o, xs := gData(out), gData(in[0])
+		err := gParallel8(len(o), func(lo, hi int) {
+			eagerSiLUSlice(avx2, o[lo:hi], xs[lo:hi])
+		})
+		return out, err
+	}
+	back := func(gout *gnode, _ []bool) []*gnode {
+		gk := func(in []*tensor.Dense) (*tensor.Dense, error) {
+			out := gZeros(in[0].Shape())
+			o, xs, gs := gData(out), gData(in[0]), gData(in[1])
+			err := gParallel8(len(o), func(lo, hi int) {
+				eagerSigmoidSlice(avx2, o[lo:hi], xs[lo:hi])
+				for i := lo; i < hi; i++ {
+					s := o[i]
+					o[i] = gs[i] * s * (1 + xs[i]*(1-s))
+				}
+			})
+			return out, err
+		}
+		return []*gnode{g.apply("SiLUGrad", x.shape, gk, nil, x, gout)}
+	}
+	return g.apply("SiLU", x.shape, k, back, x)
+}
 
 // geluTanh returns GELU(x) and its derivative, in float64.
 func geluTanh(x float64) (y, dy float64) {

@@ -48,3 +48,13 @@ func gParallel(n, elems int, fn func(lo, hi int)) (err error) {
 	wg.Wait()
 	return fail
 }
+
+// gParallel8 runs fn over [0,n) elements like gParallel, with every chunk
+// boundary a multiple of 8, so that a kernel vectorised 8 lanes wide treats
+// each element the same way (vector body or scalar tail) whatever the
+// number of goroutines.
+func gParallel8(n int, fn func(lo, hi int)) error {
+	return gParallel((n+7)/8, n, func(lo, hi int) {
+		fn(lo*8, min(hi*8, n))
+	})
+}

@@ -44,6 +44,30 @@ func TestGParallel(t *testing.T) {
 	}
 }
 
+func TestGParallel8(t *testing.T) {
+	// Every element is visited once and every chunk starts at a multiple of 8.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	for _, n := range []int{0, 5, gParallelMin + 13} {
+		seen := make([]int32, n)
+		err := gParallel8(n, func(lo, hi int) {
+			if lo%8 != 0 {
+				panic("chunk start not a multiple of 8")
+			}
+			for i := lo; i < hi; i++ {
+				seen[i]++
+			}
+		})
+		if err != nil {
+			t.Fatalf("n=%d: %v", n, err)
+		}
+		for i, c := range seen {
+			if c != 1 {
+				t.Fatalf("n=%d: index %d visited %d times", n, i, c)
+			}
+		}
+	}
+}
+
 func TestGraphLargeKernels(t *testing.T) {
 	// Sizes above gParallelMin take the parallel path of the row and
 	// element-wise kernels; results must equal a direct computation.
