@@ -223,10 +223,9 @@ const (
 	gTanh
 	gSigmoid
 	gGELU // tanh form, graph_fused.go
-	gSiLU
 )
 
-var gUnaryNames = [...]string{"Exp", "Log", "Sqrt", "Square", "Tanh", "Sigmoid", "GELU", "SiLU"}
+var gUnaryNames = [...]string{"Exp", "Log", "Sqrt", "Square", "Tanh", "Sigmoid", "GELU"}
 
 // Exp returns e^a.
 func (g *Graph) Exp(a V) V { return g.unaryOp(gExp, a) }
@@ -306,8 +305,6 @@ func gUnaryF(kind gUnaryKind, v float32) float32 {
 	case gGELU:
 		y, _ := geluTanh(x)
 		return float32(y)
-	case gSiLU:
-		return float32(x * sigmoid64(x))
 	default: // gSigmoid
 		return float32(sigmoid64(x))
 	}
@@ -329,9 +326,6 @@ func gUnaryD(kind gUnaryKind, x, y float32) float32 {
 	case gGELU:
 		_, dy := geluTanh(float64(x))
 		return float32(dy)
-	case gSiLU:
-		sg := sigmoid64(float64(x))
-		return float32(sg * (1 + float64(x)*(1-sg)))
 	default: // gSigmoid
 		return y * (1 - y)
 	}
