@@ -47,6 +47,11 @@ func kernel(k int, a, b []float32, c []float32, ldc int, beta float32) {
 	kernelGo(k, a, b, c, ldc, beta)
 }
 
+// HasAVX2FMA reports whether this build runs the AVX2+FMA assembly: the CPU
+// and the operating system support it and the noasm tag is off. It is read
+// once at start-up; other packages' vector kernels use it too.
+func HasAVX2FMA() bool { return useAsm }
+
 // Kernel names the micro-kernel Sgemm uses on this machine, for reports.
 func Kernel() string {
 	if useAsm {

@@ -5,6 +5,8 @@ import (
 	"runtime"
 
 	"gorgonia.org/tensor"
+
+	"github.com/videodit/videodit/internal/gemm"
 )
 
 // Eager is the eager CPU executor: every operation runs as soon as it is
@@ -45,7 +47,7 @@ var (
 // (read now) for large operations, and AVX2+FMA kernels when the CPU has
 // them (not under the noasm build tag).
 func NewEager() *Eager {
-	return &Eager{workers: max(1, runtime.GOMAXPROCS(0)), avx2: eagerHasAVX2FMA()}
+	return &Eager{workers: max(1, runtime.GOMAXPROCS(0)), avx2: gemm.HasAVX2FMA()}
 }
 
 // eagerValue is the V of the eager executor. data holds shape.TotalSize()

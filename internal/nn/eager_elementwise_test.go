@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"gorgonia.org/tensor"
+
+	"github.com/videodit/videodit/internal/gemm"
 )
 
 func TestEagerBinary(t *testing.T) {
@@ -183,7 +185,7 @@ func TestEagerUnary(t *testing.T) {
 // eagerKernelPaths lists the exponential kernels this machine can run: pure
 // Go always, AVX2 when the CPU has it.
 func eagerKernelPaths() []bool {
-	if eagerHasAVX2FMA() {
+	if gemm.HasAVX2FMA() {
 		return []bool{false, true}
 	}
 	return []bool{false}

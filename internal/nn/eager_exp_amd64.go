@@ -37,32 +37,6 @@ func eagerTanhAVX2(dst, src *float32, n int)
 //go:noescape
 func eagerMaxAVX2(src *float32, n int) (m float32, nan bool)
 
-// eagerCPUID executes CPUID with the given leaf and sub-leaf.
-func eagerCPUID(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-
-// eagerXGETBV reads the extended control register XCR0.
-func eagerXGETBV() (eax, edx uint32)
-
-// eagerHasAVX2FMA reports whether the CPU and the operating system support
-// AVX2 and FMA3 (CPUID leaf 1 ECX bits 12, 27, 28; leaf 7 EBX bit 5; XCR0
-// bits 1-2).
-func eagerHasAVX2FMA() bool {
-	maxLeaf, _, _, _ := eagerCPUID(0, 0)
-	if maxLeaf < 7 {
-		return false
-	}
-	_, _, ecx1, _ := eagerCPUID(1, 0)
-	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
-	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
-		return false
-	}
-	if xcr0, _ := eagerXGETBV(); xcr0&6 != 6 {
-		return false
-	}
-	_, ebx7, _, _ := eagerCPUID(7, 0)
-	return ebx7&(1<<5) != 0
-}
-
 // eagerVecLen returns how many leading elements of a slice of length n the
 // AVX2 kernels handle: n rounded down to a multiple of 8, or 0 without
 // AVX2.

@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"gorgonia.org/tensor"
+
+	"github.com/videodit/videodit/internal/gemm"
 )
 
 // The graph executor's fused abilities. Each is one node with its own
@@ -41,7 +43,7 @@ func (g *Graph) SiLU(a V) (ret V) {
 		return g.placeholder(shape)
 	}
 	x := ns[0]
-	avx2 := eagerHasAVX2FMA()
+	avx2 := gemm.HasAVX2FMA()
 	k := func(in []*tensor.Dense) (*tensor.Dense, error) {
 		out := gZeros(in[0].Shape())
 		o, xs := gData(out), gData(in[0])
