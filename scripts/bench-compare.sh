@@ -9,28 +9,8 @@
 # best time, as the machine may be shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The project's packages first (the README's set-up); the benchmark itself
-# needs only those installed below, so a failure there is not fatal.
-bash scripts/setup.sh || echo "bench-compare: scripts/setup.sh failed; going on" >&2
-
-# The PyTorch side needs packages the tests do not: install them when missing.
-need=(python3-torch python3-numpy libopenblas0-pthread)
-missing=()
-for p in "${need[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-		missing+=("$p")
-	fi
-done
-if ((${#missing[@]} > 0)); then
-	as_root=()
-	if [[ $(id -u) -ne 0 ]]; then
-		as_root=(sudo)
-	fi
-	echo "bench-compare: installing ${missing[*]}" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	"${as_root[@]}" apt-get update -q
-	"${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+# The project's packages and those the PyTorch side needs, when missing.
+bash scripts/setup.sh python3-torch python3-numpy libopenblas0-pthread
 
 export PATH="$PATH:/usr/local/go/bin"
 # Both sides on 2 threads (the issue's setting), whatever the core count.

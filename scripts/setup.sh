@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests and examples need, only those missing.
-# Runs apt-get as root (directly, or through sudo when available).
+# Installs the Debian packages the tests and examples need, only those missing:
+# those of scripts/debian-packages.txt, plus any named as arguments (tools
+# such as scripts/bench-compare.sh add their own). Runs apt-get as root
+# (directly, or through sudo when available).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # One package per line in scripts/debian-packages.txt; '#' starts a comment.
 mapfile -t want < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e 's/^[[:space:]]*//' -e '/^$/d' scripts/debian-packages.txt)
+want+=("$@")
 missing=()
 for p in "${want[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
