@@ -33,7 +33,7 @@ var _ DiffusionEncoder = (*Encoder)(nil)
 // fields.
 type Encoder struct {
 	Denoiser *Denoiser `st:"denoiser"`
-	// Proj is g_phi: (2 * len(taps) * D) -> d_v.
+	// Proj is g_phi: (2 * len(taps) * D [+ GeometryDim]) -> d_v.
 	Proj    nn.Linear `st:"g_phi"`
 	Options Options   `st:"-"`
 }
@@ -51,7 +51,11 @@ func NewEncoder(rng *rand.Rand, m *Denoiser, dv int, o Options) (*Encoder, error
 	if err != nil {
 		return nil, err
 	}
-	return &Encoder{Denoiser: m, Proj: *nn.NewLinear(rng, 2*len(taps)*m.Config.Dim, dv, true), Options: o}, nil
+	in := 2 * len(taps) * m.Config.Dim
+	if o.Geometry {
+		in += GeometryDim
+	}
+	return &Encoder{Denoiser: m, Proj: *nn.NewLinear(rng, in, dv, true), Options: o}, nil
 }
 
 // FeatureDim is d_v.
@@ -69,13 +73,14 @@ func (enc *Encoder) Features(ctx context.Context, e nn.Exec, clip *Clip, instruc
 	if err != nil {
 		return nil, err
 	}
-	return enc.Project(e, enc.Denoiser.Config.Pool(e, h, clip)), nil
+	return enc.Project(e, enc.withGeometry(e, enc.Denoiser.Config.Pool(e, h, clip), clip)), nil
 }
 
 // Project applies g_phi to pooled features (T, PooledDim()) -> (T, d_v).
 func (enc *Encoder) Project(e nn.Exec, pooled nn.V) nn.V { return enc.Proj.Forward(e, pooled) }
 
-// Pooled returns Pool(h_tau0), shape (T, PooledDim()), computed eagerly:
+// Pooled returns Pool(h_tau0), followed by Geometry when Options.Geometry
+// is set, shape (T, PooledDim()), computed eagerly:
 // what g_phi reads, for training it without running the frozen denoiser in
 // the graph.
 func (enc *Encoder) Pooled(ctx context.Context, frames *tensor.Dense, masks []segment.Mask, instruction string) (*tensor.Dense, error) {
@@ -100,7 +105,7 @@ func (enc *Encoder) run(ctx context.Context, frames *tensor.Dense, masks []segme
 	if err != nil {
 		return nil, fmt.Errorf("diffusion: encode: %w", err)
 	}
-	out := enc.Denoiser.Config.Pool(e, h, clip)
+	out := enc.withGeometry(e, enc.Denoiser.Config.Pool(e, h, clip), clip)
 	if project {
 		out = enc.Project(e, out)
 	}

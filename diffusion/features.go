@@ -36,6 +36,10 @@ type Options struct {
 	// Taps lists the blocks whose outputs at Tau0 are pooled (multi-scale
 	// features); nil means every temporal (odd) block.
 	Taps []int
+	// Geometry appends the union mask's per-frame geometry (Geometry,
+	// GeometryDim values: presence, area, centroid, box, motion) to the
+	// pooled features that g_phi reads.
+	Geometry bool
 	// Seed drives the noise: the same seed gives the same features.
 	Seed uint64
 	// Progress, when not nil, is called after each denoiser pass with the

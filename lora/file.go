@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -113,8 +114,19 @@ func (s *Set) Save(ctx context.Context, dir string) error {
 // the target or tensor). A tensor of the file that no target takes is an
 // error. Errors name the file.
 func Load(ctx context.Context, dir string, model any) (*Set, error) {
-	cpath := filepath.Join(dir, ConfigFile)
-	b, err := os.ReadFile(cpath)
+	s, err := LoadFS(ctx, os.DirFS(dir), model)
+	if err != nil {
+		return nil, fmt.Errorf("%w (directory %s)", err, dir)
+	}
+	return s, nil
+}
+
+// LoadFS is Load reading adapter_config.json and adapter_model.safetensors
+// from the root of fsys (an embedded checkpoint, for example), with the
+// same checks; errors name the files as fsys holds them.
+func LoadFS(ctx context.Context, fsys fs.FS, model any) (*Set, error) {
+	cpath, wpath := ConfigFile, WeightsFile
+	b, err := fs.ReadFile(fsys, cpath)
 	if err != nil {
 		return nil, fmt.Errorf("lora: %w", err)
 	}
@@ -122,12 +134,14 @@ func Load(ctx context.Context, dir string, model any) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lora: %s: %w", cpath, err)
 	}
-	wpath := filepath.Join(dir, WeightsFile)
-	f, err := safetensors.Open(wpath)
+	wb, err := fs.ReadFile(fsys, wpath)
 	if err != nil {
 		return nil, fmt.Errorf("lora: %w", err)
 	}
-	defer f.Close()
+	f, err := safetensors.NewReader(bytes.NewReader(wb), int64(len(wb)), wpath)
+	if err != nil {
+		return nil, fmt.Errorf("lora: %w", err)
+	}
 	base, err := Identity(ctx, model)
 	if err != nil {
 		return nil, err
@@ -169,7 +183,7 @@ func Load(ctx context.Context, dir string, model any) (*Set, error) {
 	}
 	fail := func(err error) (*Set, error) {
 		s.Detach()
-		return nil, fmt.Errorf("lora: %s: %w", dir, err)
+		return nil, fmt.Errorf("lora: %w", err)
 	}
 	if !slices.Equal(names, fc.Adapted) {
 		return fail(fmt.Errorf("%w: the targets select %q, the file records %q", ErrFile, names, fc.Adapted))

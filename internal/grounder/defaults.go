@@ -1,0 +1,67 @@
+package grounder
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/videodit/videodit/diffusion"
+	"github.com/videodit/videodit/diffusion/defaultdenoiser"
+	"github.com/videodit/videodit/fusion/defaulttext"
+	"github.com/videodit/videodit/internal/lm/defaultlm"
+	"github.com/videodit/videodit/lora"
+	"github.com/videodit/videodit/segment"
+	"github.com/videodit/videodit/segment/learneddet"
+)
+
+// DefaultEncoderOptions are the diffusion knobs of the default model: the
+// paper's trajectory (diffusion.DefaultOptions) with the mask geometry
+// appended to the pooled features.
+func DefaultEncoderOptions() diffusion.Options {
+	o := diffusion.DefaultOptions()
+	o.Geometry = true
+	return o
+}
+
+// LoadDefaults returns the SDK's default frozen stages (segment with the
+// learned detector, the pretrained denoiser under the encoder options o,
+// the default text encoder, the auxiliary frame classifier) and the default
+// language model with its tokenizer, each a fresh copy.
+func LoadDefaults(ctx context.Context, o diffusion.Options) (*Frozen, Base, error) {
+	det, err := learneddet.Load(ctx)
+	if err != nil {
+		return nil, Base{}, err
+	}
+	seg, err := segment.New(nil, det, nil, segment.DefaultOptions())
+	if err != nil {
+		return nil, Base{}, err
+	}
+	enc, err := defaultdenoiser.Encoder(o, 1, 1)
+	if err != nil {
+		return nil, Base{}, err
+	}
+	text, err := defaulttext.Load(ctx)
+	if err != nil {
+		return nil, Base{}, err
+	}
+	aux, _, err := defaultdenoiser.Aux()
+	if err != nil {
+		return nil, Base{}, err
+	}
+	m, tok, err := defaultlm.Load(ctx)
+	if err != nil {
+		return nil, Base{}, err
+	}
+	id, err := lora.Identity(ctx, enc.Denoiser)
+	if err != nil {
+		return nil, Base{}, err
+	}
+	did, err := lora.Identity(ctx, det.Model())
+	if err != nil {
+		return nil, Base{}, err
+	}
+	f := &Frozen{
+		Segmenter: seg, Encoder: enc, Text: text, Aux: aux, Tok: tok,
+		Name: fmt.Sprintf("denoiser %s detector %s segment %+v", id, did, segment.DefaultOptions()),
+	}
+	return f, Base{LM: m, Tok: tok}, nil
+}

@@ -1,0 +1,231 @@
+package grounder
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"gorgonia.org/tensor"
+
+	"github.com/videodit/videodit/diffusion"
+	"github.com/videodit/videodit/fusion"
+	"github.com/videodit/videodit/heads"
+	"github.com/videodit/videodit/internal/lm"
+	"github.com/videodit/videodit/internal/nn"
+)
+
+// Model holds the trained parts of a grounding model (the LoRA adapters
+// live on the language model, see Base). Its st tags name the tensors of
+// its checkpoint.
+type Model struct {
+	Config Config `st:"-"`
+	// Proj is g_phi, W (d_v, PooledDim): z_t = g_phi(pooled_t) (Eq. 9).
+	Proj nn.Linear `st:"g_phi"`
+	// Time is the learned time MLP on [tau, tau^2] (Eq. 12).
+	Time fusion.LearnedTime `st:"time"`
+	// Fuser is LN and W_proj of Eq. 13.
+	Fuser *fusion.ConcatFuser `st:"fuser"`
+	// Spans holds w_s and w_e (Eq. 15).
+	Spans heads.Classifier `st:"spans"`
+	// Choice maps a choice's text embedding (d_t) to d_LLM; a choice's
+	// score is its dot product with the last hidden state.
+	Choice nn.Linear `st:"choice"`
+	// Aux maps z_t to the auxiliary encoder's C features: F_diff of the KL
+	// regulariser (Eq. 17-20).
+	Aux nn.Linear `st:"aux"`
+}
+
+// Base is the frozen language model the trained parts feed and its
+// tokenizer (the vocabulary of the instruction and time tokens).
+type Base struct {
+	LM  *lm.Model
+	Tok *fusion.Tokenizer
+}
+
+// New returns an untrained model of size c, initialised from rng.
+func New(c Config, rng *rand.Rand) (*Model, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	lt, err := fusion.NewLearnedTime(rng, c.TimeHidden, c.TimeDim)
+	if err != nil {
+		return nil, err
+	}
+	fu, err := fusion.NewConcatFuser(rng, fusion.FuserConfig{VisualDim: c.VisualDim, TextDim: c.TextDim, TimeDim: c.TimeDim, LLMDim: c.LLMDim, Eps: 1e-5})
+	if err != nil {
+		return nil, err
+	}
+	sp, err := heads.NewClassifier(rng, c.LLMDim)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{
+		Config: c,
+		Proj:   *nn.NewLinear(rng, c.PooledDim, c.VisualDim, true),
+		Time:   *lt, Fuser: fu, Spans: *sp,
+		Choice: *nn.NewLinear(rng, c.TextDim, c.LLMDim, false),
+		Aux:    *nn.NewLinear(rng, c.VisualDim, c.AuxDim, true),
+	}, nil
+}
+
+// Params returns the model's trained tensors.
+func (m *Model) Params() []*tensor.Dense {
+	ps := []*tensor.Dense{m.Proj.W, m.Proj.B, m.Time.In.W, m.Time.In.B, m.Time.Out.W, m.Time.Out.B,
+		m.Fuser.Norm.W, m.Fuser.Norm.B, m.Fuser.Proj.W, m.Fuser.Proj.B,
+		m.Spans.Start.W, m.Spans.End.W, m.Choice.W, m.Aux.W, m.Aux.B}
+	out := ps[:0]
+	for _, p := range ps {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Input is one example as the trained network reads it.
+type Input struct {
+	// Pooled holds the per-frame features g_phi reads, (T, PooledDim).
+	Pooled *tensor.Dense
+	// Text is e_text, (d_t).
+	Text []float32
+	// Tokens are the instruction's token ids ([CLS] ... [SEP]).
+	Tokens []int
+	// Presence, (N, T), is 1 where noun track n's mask is non-empty; nil
+	// for no tracks.
+	Presence *tensor.Dense
+	// Choices holds the text embeddings of a question's choices, (C, d_t);
+	// nil for a grounding query.
+	Choices *tensor.Dense
+}
+
+// Output holds the values of one forward pass on its executor.
+type Output struct {
+	// Start and End are the span logits over the frames, (1, T) (Eq. 15).
+	Start, End nn.V
+	// Answer holds the choices' logits, (1, C); nil without choices.
+	Answer nn.V
+	// Z is z_t, (T, d_v); FDiff the KL head's features, (T, AuxDim).
+	Z, FDiff nn.V
+	// Hidden holds the language model's output, (L, d_LLM), laid out as
+	// Layout says.
+	Hidden nn.V
+	Layout *fusion.Layout
+}
+
+// Forward runs the trained network on e: z = g_phi(pooled) (Eq. 9),
+// e_time (Eq. 12), the frame tokens (Eq. 13), the mixed-token sequence
+// (instruction tokens, object tokens pooled from the frame tokens over the
+// frames where each track is present, time tokens <k>, frame tokens;
+// fusion.Layout), the language model with its adapters (Eq. 14) and the
+// heads (Eq. 15). The language model's weights enter as parameters of e, to
+// be frozen by a training graph.
+func (m *Model) Forward(e nn.Exec, b Base, in Input) (*Output, error) {
+	c := m.Config
+	ps := in.Pooled.Shape()
+	if len(ps) != 2 || ps[1] != c.PooledDim || ps[0] < 1 {
+		return nil, fmt.Errorf("grounder: pooled features of shape %v, want (T, %d)", ps, c.PooledDim)
+	}
+	T := ps[0]
+	if len(in.Text) != c.TextDim {
+		return nil, fmt.Errorf("grounder: text embedding of width %d, want %d", len(in.Text), c.TextDim)
+	}
+	z := m.Proj.Forward(e, e.Const(in.Pooled))
+	eTime, err := m.Time.Forward(e, T)
+	if err != nil {
+		return nil, err
+	}
+	text := tensor.New(tensor.WithShape(1, c.TextDim), tensor.WithBacking(append([]float32(nil), in.Text...)))
+	frames, err := m.Fuser.Forward(e, z, e.Const(text), eTime)
+	if err != nil {
+		return nil, err
+	}
+	parts := fusion.SequenceParts{Frames: frames}
+	table := e.Param(b.LM.Embed.W)
+	if len(in.Tokens) > 0 {
+		parts.Instruction = e.Gather(table, in.Tokens)
+	}
+	nouns := 0
+	if in.Presence != nil && c.ObjectTokens > 0 {
+		nouns = in.Presence.Shape()[0]
+		if s := in.Presence.Shape(); len(s) != 2 || s[1] != T {
+			return nil, fmt.Errorf("grounder: presence of shape %v, want (N, %d)", s, T)
+		}
+		if nouns > 0 {
+			zeros := tensor.New(tensor.WithShape(nouns, T, c.LLMDim), tensor.Of(tensor.Float32))
+			parts.Objects = e.Add(e.Const(zeros), e.Reshape(frames, 1, T, c.LLMDim))
+			parts.ObjectMask = in.Presence
+		}
+	}
+	if c.TimeTokens > 0 {
+		ids, err := TimeTokenIDs(b.Tok, c.TimeTokens)
+		if err != nil {
+			return nil, err
+		}
+		parts.TimeTable = e.Gather(table, ids)
+	}
+	lay, err := fusion.NewLayout(len(in.Tokens), nouns, T, c.Budgets())
+	if err != nil {
+		return nil, err
+	}
+	seq, err := fusion.Assemble(e, lay, parts)
+	if err != nil {
+		return nil, err
+	}
+	h, err := b.LM.Forward(e, seq, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := &Output{Z: z, Hidden: h, Layout: lay, FDiff: m.Aux.Forward(e, z)}
+	if out.Start, out.End, err = m.Spans.Logits(e, h, lay.Frames); err != nil {
+		return nil, err
+	}
+	if in.Choices != nil {
+		out.Answer, err = m.ChoiceLogits(e, h, e.Const(in.Choices))
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, e.Err()
+}
+
+// ChoiceLogits scores choices, (C, d_t) text embeddings, against the last
+// hidden state of h, (L, d_LLM): the logits (1, C).
+func (m *Model) ChoiceLogits(e nn.Exec, h, choices nn.V) (nn.V, error) {
+	hs, cs := h.Shape(), choices.Shape()
+	if len(hs) != 2 || hs[1] != m.Config.LLMDim || hs[0] < 1 {
+		return nil, fmt.Errorf("grounder: hidden states of shape %v, want (L, %d)", hs, m.Config.LLMDim)
+	}
+	if len(cs) != 2 || cs[1] != m.Config.TextDim || cs[0] < 1 {
+		return nil, fmt.Errorf("grounder: choices of shape %v, want (C, %d)", cs, m.Config.TextDim)
+	}
+	last := e.Slice(h, 0, hs[0]-1, hs[0])
+	return e.MatMul(last, m.Choice.Forward(e, choices), false, true), nil
+}
+
+// TimeTokenIDs returns the ids of the time tokens <0>..<n-1> of tok.
+func TimeTokenIDs(tok *fusion.Tokenizer, n int) ([]int, error) {
+	ids := make([]int, n)
+	for k := range ids {
+		id, err := tok.TimeTokenID(k)
+		if err != nil {
+			return nil, fmt.Errorf("grounder: %d time tokens: %w", n, err)
+		}
+		ids[k] = id
+	}
+	return ids, nil
+}
+
+// Loss is the training objective of one example on e, shape (1): the
+// cross-entropies of the start and end logits against the target frames
+// (Eq. 15), plus the choice cross-entropy when the example is a question,
+// plus klWeight times the KL regulariser against aux, (T, AuxDim), when
+// aux is not nil (Eq. 17-20).
+func (m *Model) Loss(e nn.Exec, out *Output, start, end, answer int, aux *tensor.Dense, klWeight float64) nn.V {
+	loss := e.Add(nn.CrossEntropy(e, out.Start, []int{start}), nn.CrossEntropy(e, out.End, []int{end}))
+	if out.Answer != nil && answer >= 0 {
+		loss = e.Add(loss, nn.CrossEntropy(e, out.Answer, []int{answer}))
+	}
+	if aux != nil && klWeight > 0 {
+		loss = e.Add(loss, e.Scale(diffusion.KLLoss(e, out.FDiff, e.Const(aux)), float32(klWeight)))
+	}
+	return loss
+}
