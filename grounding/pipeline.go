@@ -20,6 +20,29 @@ const DefaultTopK = 5
 // mixed-token sequence (paper Table V, best 4/8).
 const DefaultObjectTokens = 4
 
+// DefaultTimeTokens is N_time, the time tokens <0>..<N_time-1> of the
+// mixed-token sequence (paper Table V, best 4/8), used when the language
+// model is a TokenEmbedder.
+const DefaultTimeTokens = 8
+
+// DefaultEventThreshold is the score p_s(s) p_e(e) of the top span at or
+// above which Track reports that the stated event happens. It is a
+// calibration knob, not a probability of the event: the span heads are
+// trained on clips where the event does happen, so a confident head puts
+// about half of each distribution on one frame (score about 0.25) while
+// flat distributions over T = 96 frames score about 1e-4. 0.05 sits
+// between the two (start and end frames each holding about 22% of their
+// distribution); calibrate Options.EventThreshold on held-out clips with
+// and without the event for another model or T.
+const DefaultEventThreshold = 0.05
+
+// DefaultDescribeTokens is the most tokens Describe generates.
+const DefaultDescribeTokens = 16
+
+// DescribeInstruction is the instruction of the mixed-token sequence that
+// Describe decodes after.
+const DescribeInstruction = "describe what happens"
+
 // LanguageModel is the language-model stage: it maps the input embeddings
 // of the mixed-token sequence, shape (L, d) (axis 0 the position), to the
 // last hidden states, shape (L, d). It checks ctx in long loops.
@@ -29,7 +52,37 @@ type LanguageModel interface {
 	Dim() int
 }
 
-// Stages are the replaceable parts of a Pipeline; every one must be set.
+// TokenEmbedder is an optional ability of a LanguageModel: it embeds text
+// and the discrete time tokens with the model's own token table.
+type TokenEmbedder interface {
+	// EmbedText returns the embeddings of text's tokens ([CLS] ... [SEP]),
+	// shape (L_ins, d).
+	EmbedText(ctx context.Context, text string) (*tensor.Dense, error)
+	// TimeTokens returns the embeddings of the time tokens <0>..<n-1>,
+	// shape (n, d).
+	TimeTokens(n int) (*tensor.Dense, error)
+}
+
+// Decoder is an optional ability of a LanguageModel: greedy next-token
+// decoding after a given sequence.
+type Decoder interface {
+	// Decode appends the embeddings prompt (P, d) to the sequence seq
+	// (L, d), then greedily generates at most max tokens, stopping at the
+	// end-of-text token, and returns the generated text.
+	Decode(ctx context.Context, seq, prompt *tensor.Dense, max int) (string, error)
+}
+
+// AnswerHead scores a question's choices (paper Fig. 1, grounded QA).
+type AnswerHead interface {
+	// Scores returns one logit per choice from the language model's
+	// hidden states, shape (L, d) (the whole mixed-token sequence of the
+	// question), and the choices' text embeddings, shape (C, d_t)
+	// (Stages.Text of each choice).
+	Scores(hidden *tensor.Dense, choices *tensor.Dense) ([]float64, error)
+}
+
+// Stages are the replaceable parts of a Pipeline; every one but Answers
+// must be set.
 type Stages struct {
 	// Segmenter binds the query's entities to masks (paper III-A).
 	Segmenter segment.Segmenter
@@ -45,6 +98,9 @@ type Stages struct {
 	LM LanguageModel
 	// Spans scores each frame as start and end (Eq. 15).
 	Spans heads.SpanDecoder
+	// Answers scores the choices of a question (Answer); nil leaves
+	// Answer unsupported.
+	Answers AnswerHead
 }
 
 // Progress reports that done of total steps of stage are finished.
@@ -60,18 +116,26 @@ type Options struct {
 	// ObjectTokens is N_obj; 0 means DefaultObjectTokens, negative leaves
 	// object tokens out.
 	ObjectTokens int
-	// Progress, when set, is called after each stage; it must be safe for
-	// concurrent use when Ground is called concurrently.
+	// TimeTokens is N_time, used when the language model is a
+	// TokenEmbedder; 0 means DefaultTimeTokens, negative leaves time
+	// tokens out (and makes Describe unsupported).
+	TimeTokens int
+	// EventThreshold is the top span's score at or above which Track
+	// reports that the event happens, in [0, 1]; 0 means
+	// DefaultEventThreshold.
+	EventThreshold float64
+	// DescribeTokens is the most tokens Describe generates; 0 means
+	// DefaultDescribeTokens.
+	DescribeTokens int
+	// Progress, when set, is called after each stage of every task; it
+	// must be safe for concurrent use when tasks run concurrently.
 	Progress Progress
 }
 
 // Pipeline grounds natural-language queries in videos by chaining its
-// Stages (paper Fig. 2). It holds no mutable state, so it is safe for
-// concurrent use when every stage is.
-//
-// This first cut is built from stages only: no default weights are wired
-// and nothing is trained here (the training recipe and the default model
-// come later).
+// Stages (paper Fig. 2). Its tasks are Ground, Answer, Track and Describe.
+// It holds no mutable state, so it is safe for concurrent use when every
+// stage is.
 type Pipeline struct {
 	st  Stages
 	opt Options
@@ -93,8 +157,13 @@ type dimmer interface {
 // disagree.
 var ErrStage = errors.New("grounding: bad stages")
 
+// ErrUnsupported is wrapped by the error of a task the pipeline's stages
+// cannot run: Answer without Stages.Answers, Describe with a language model
+// that is not both a TokenEmbedder and a Decoder, or without time tokens.
+var ErrUnsupported = errors.New("task not supported by the stages")
+
 // New checks the stages and options and returns a Pipeline. Every stage
-// must be set; widths are checked where the stages report them: the
+// but Answers must be set; widths are checked where the stages report them: the
 // fuser's output against the LM's width and, through optional abilities,
 // the fuser's inputs against d_v, d_t, d_f and the span decoder's width
 // against the LM's. Errors wrap ErrStage and name both widths.
@@ -138,11 +207,26 @@ func New(stages Stages, opts Options) (*Pipeline, error) {
 	if !(opts.MaxIoU >= 0 && opts.MaxIoU <= 1) {
 		return nil, fmt.Errorf("%w: MaxIoU %g, want in [0, 1]", ErrStage, opts.MaxIoU)
 	}
+	if !(opts.EventThreshold >= 0 && opts.EventThreshold <= 1) {
+		return nil, fmt.Errorf("%w: EventThreshold %g, want in [0, 1]", ErrStage, opts.EventThreshold)
+	}
+	if opts.DescribeTokens < 0 {
+		return nil, fmt.Errorf("%w: DescribeTokens %d, want >= 0", ErrStage, opts.DescribeTokens)
+	}
 	if opts.TopK == 0 {
 		opts.TopK = DefaultTopK
 	}
 	if opts.ObjectTokens == 0 {
 		opts.ObjectTokens = DefaultObjectTokens
+	}
+	if opts.TimeTokens == 0 {
+		opts.TimeTokens = DefaultTimeTokens
+	}
+	if opts.EventThreshold == 0 {
+		opts.EventThreshold = DefaultEventThreshold
+	}
+	if opts.DescribeTokens == 0 {
+		opts.DescribeTokens = DefaultDescribeTokens
 	}
 	return &Pipeline{st: stages, opt: opts}, nil
 }

@@ -82,3 +82,70 @@ func entityOf(tr segment.Track) Entity {
 	}
 	return en
 }
+
+// entitiesOf summarises a segmenter's tracks and names its dropped
+// phrases.
+func entitiesOf(seg *segment.Result) ([]Entity, []string) {
+	ents := make([]Entity, len(seg.Tracks))
+	for i, tr := range seg.Tracks {
+		ents[i] = entityOf(tr)
+	}
+	var dropped []string
+	for _, d := range seg.Dropped {
+		dropped = append(dropped, d.Text)
+	}
+	return ents, dropped
+}
+
+// Answer is what Answer finds for a multiple-choice question (paper Fig. 1,
+// grounded QA). The embedded Result grounds the question: its Spans are the
+// evidence, best first, its Entities those of the question. It marshals to
+// JSON with the Result's fields beside its own.
+type Answer struct {
+	*Result
+	// Choices are the choices asked about, in the caller's order.
+	Choices []string `json:"choices"`
+	// Choice is the index of the chosen answer in Choices, Text its text.
+	Choice int    `json:"choice"`
+	Text   string `json:"text"`
+	// Probs is the softmax of the answer head's logits, one per choice.
+	Probs []float64 `json:"probs"`
+}
+
+// TrackResult is what Track finds for a noun phrase and an optional event.
+// Per-frame masks travel as boxes and areas (Entity), as in Result.
+type TrackResult struct {
+	// Phrase is the text tracked.
+	Phrase string `json:"phrase"`
+	// Source, Frames, Duration and Repeated describe the video as in
+	// Result.
+	Source   string  `json:"source,omitempty"`
+	Frames   int     `json:"frames"`
+	Duration float64 `json:"duration"`
+	Repeated bool    `json:"repeated,omitempty"`
+	// Entities are the phrase's kept noun phrases and their tracks;
+	// Dropped the noun phrases grounded in no frame.
+	Entities []Entity `json:"entities"`
+	Dropped  []string `json:"dropped,omitempty"`
+	// Start is the first frame of the tracks (t_s of Eq. 4), -1 when the
+	// entities never co-occur long enough; Gate is g_t of Eq. 3, one per
+	// frame.
+	Start int    `json:"start"`
+	Gate  []bool `json:"gate"`
+	// Event is the stated event grounded, "" for none. Score is the top
+	// span's score p_s(s) p_e(e) in [0, 1]; Happens reports Score >=
+	// Options.EventThreshold, and Span is then the top span (nil
+	// otherwise).
+	Event   string  `json:"event,omitempty"`
+	Happens bool    `json:"happens"`
+	Score   float64 `json:"score"`
+	Span    *Span   `json:"span,omitempty"`
+}
+
+// Description is what Describe says about the interval [Start, End)
+// seconds of a video.
+type Description struct {
+	Start float64 `json:"start"`
+	End   float64 `json:"end"`
+	Text  string  `json:"text"`
+}
