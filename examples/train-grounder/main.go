@@ -22,7 +22,6 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"math/rand/v2"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -179,17 +178,8 @@ func initOrResume(ctx context.Context, o options, base grounder.Base, s *grounde
 		}
 		return m, set, adam, st.Step, nil
 	}
-	c := grounder.DefaultConfig(s.PooledDim, len(s.Text), base.LM.Config().HiddenSize, s.AuxDim)
-	c.Frames, c.Features, c.ObjectTokens, c.TimeTokens = s.T(), o.features, o.objects, o.timeTokens
-	if o.features == grounder.PixelFeatures {
-		c.PooledDim = grounder.PixelDim
-	}
-	rng := rand.New(rand.NewPCG(o.seed, 0x9e3779b97f4a7c15))
-	m, err := grounder.New(c, rng)
-	if err != nil {
-		return nil, nil, nil, 0, err
-	}
-	set, err := lora.Attach(ctx, base.LM, c.LoRA(), rng)
+	c := grounder.ConfigFor(s, base, o.features, o.objects, o.timeTokens)
+	m, set, err := grounder.Init(ctx, base, c, o.seed)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
