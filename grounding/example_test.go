@@ -61,3 +61,24 @@ func Example() {
 	// "camera" never detected
 	// span 0.0s-1.5s
 }
+
+// ExamplePipeline_Answer answers a multiple-choice question with the fake
+// stages of ExamplePipeline_Ground and a fake answer head whose logits, 0
+// and 2, favour the second choice. The evidence is the top span of the
+// question's grounding.
+func ExamplePipeline_Answer() {
+	st := taskStages(fixedSpans{peaked(2), peaked(4)}, identityLM{d: dLLM}, &fixedHead{logits: []float64{0, 2}})
+	p, err := grounding.New(st, grounding.Options{TopK: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ans, err := p.Answer(context.Background(), testVideo(), "what colour is the square?", []string{"blue", "red"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s (p=%.3f), evidence [%.1f s, %.1f s)\n", ans.Text, ans.Probs[ans.Choice], ans.Spans[0].Start, ans.Spans[0].End)
+	// Output:
+	// red (p=0.881), evidence [1.0 s, 2.5 s)
+}
