@@ -151,3 +151,16 @@ func synthSamples(t testing.TB, tok *fusion.Tokenizer) []*Sample {
 		synthSample(t, tok, 6, "what colour is the box ?", 0, 2, true, 2),
 	}
 }
+
+// questionSamples returns four questions with distinct span targets and
+// answers: every batch of them uses the choice head (see
+// TestTrainBatchWithoutQuestion).
+func questionSamples(t testing.TB, tok *fusion.Tokenizer) []*Sample {
+	t.Helper()
+	return []*Sample{
+		synthSample(t, tok, 11, "what colour is the ball ?", 0, 1, true, 0),
+		synthSample(t, tok, 12, "what colour is the box ?", 2, 4, true, 1),
+		synthSample(t, tok, 13, "what moves left ?", 4, 5, true, 2),
+		synthSample(t, tok, 14, "what stops ?", 1, 3, true, 1),
+	}
+}
