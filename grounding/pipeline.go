@@ -163,10 +163,11 @@ var ErrStage = errors.New("grounding: bad stages")
 var ErrUnsupported = errors.New("task not supported by the stages")
 
 // New checks the stages and options and returns a Pipeline. Every stage
-// but Answers must be set; widths are checked where the stages report them: the
-// fuser's output against the LM's width and, through optional abilities,
-// the fuser's inputs against d_v, d_t, d_f and the span decoder's width
-// against the LM's. Errors wrap ErrStage and name both widths.
+// but Answers must be set; widths are checked where the stages report
+// them: the fuser's output against the LM's width and, through optional
+// abilities, the fuser's inputs against d_v, d_t, d_f and the span
+// decoder's width against the LM's. Errors wrap ErrStage and name both
+// widths; an option out of range is an error wrapping ErrStage naming it.
 func New(stages Stages, opts Options) (*Pipeline, error) {
 	for _, s := range []struct {
 		name    string
