@@ -400,3 +400,71 @@ func TestLossTerms(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestForwardEdgeInputs(t *testing.T) {
+	// Tracks absent from every frame, no instruction tokens, one frame:
+	// finite logits of the right shapes.
+	tests := []struct {
+		name string
+		edit func(s *Sample)
+		T    int
+	}{
+		{"absent tracks", func(s *Sample) { clear(s.Presence) }, tinyT},
+		{"no instruction tokens", func(s *Sample) { s.Tokens = nil }, tinyT},
+		{"no tracks", func(s *Sample) { s.Nouns, s.Presence = 0, nil }, tinyT},
+		{"one frame", func(s *Sample) {
+			s.Times, s.Pooled, s.Aux = s.Times[:1], s.Pooled[:tinyPooled], s.Aux[:tinyAux]
+			s.Presence = []float32{1, 0}
+		}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := tinyBase(t, 1)
+			m, _ := tinyModel(t, tinyConfig(), b, 1)
+			s := synthSample(t, b.Tok, 7, "what colour is the ball ?", 0, 0, true, 0)
+			tc.edit(s)
+			e := nn.NewEager()
+			out, err := m.Forward(e, b, s.Input(m.Config))
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := m.Loss(e, out, 0, 0, 0, s.AuxTensor(), 1)
+			if err := e.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]int{1, tc.T}, []int(out.Start.Shape())); diff != "" {
+				t.Errorf("start shape (-want +got):\n%s", diff)
+			}
+			vals := append(append(e.Dense(out.Start).Float32s(), e.Dense(out.Answer).Float32s()...), e.Dense(l).Float32s()...)
+			for _, v := range vals {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					t.Fatalf("values not finite: %v", vals)
+				}
+			}
+			// The gradients are finite too (a masked mean over no frame).
+			g := nn.NewGraph()
+			g.Freeze(b.LM.Params()...)
+			gout, err := m.Forward(g, b, s.Input(m.Config))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := g.Backward(m.Loss(g, gout, 0, 0, 0, s.AuxTensor(), 1)); err != nil {
+				t.Fatal(err)
+			}
+			if err := g.Run(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			for i, p := range m.Params() {
+				gr, err := g.Grad(p)
+				if err != nil {
+					t.Fatalf("param %d: %v", i, err)
+				}
+				for _, v := range gr.Float32s() {
+					if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+						t.Fatalf("param %d %v: gradient not finite", i, p.Shape())
+					}
+				}
+			}
+		})
+	}
+}

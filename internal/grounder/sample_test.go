@@ -385,3 +385,40 @@ func TestExtractErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestPredictInconsistentSample: a Sample whose arrays disagree with its
+// sizes (a stale or hand-made cache entry) is an error of Predict (and
+// Train), not a panic, and features a sample lacks are not read as zeros.
+func TestPredictInconsistentSample(t *testing.T) {
+	tests := []struct {
+		name     string
+		features string
+		edit     func(s *Sample)
+	}{
+		{"pooled shorter than T x PooledDim", DiffusionFeatures, func(s *Sample) { s.Pooled = s.Pooled[:len(s.Pooled)-1] }},
+		{"presence shorter than Nouns x T", DiffusionFeatures, func(s *Sample) { s.Presence = s.Presence[:3] }},
+		{"choices shorter than C x d_t", DiffusionFeatures, func(s *Sample) { s.Choices = s.Choices[:5] }},
+		{"no pixel features", PixelFeatures, func(s *Sample) { s.Pixels = nil }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := tinyBase(t, 1)
+			c := tinyConfig()
+			c.Features = tc.features
+			if tc.features == PixelFeatures {
+				c.PooledDim = PixelDim
+			}
+			m, _ := tinyModel(t, c, b, 1)
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("BUG: Predict panics: %v", r)
+				}
+			}()
+			s := synthSample(t, b.Tok, 1, "what colour is the ball ?", 1, 2, true, 0)
+			tc.edit(s)
+			if p, err := Predict(m, b, s, 1, 0); err == nil {
+				t.Errorf("BUG: Predict = %+v, nil error", p)
+			}
+		})
+	}
+}
