@@ -229,7 +229,7 @@ func stateAt(out string, step int) func() bool {
 	}
 }
 
-// TestTrainCheckpointResume interrupts a run once its checkpoint of step 4
+// TestTrainCheckpointResume interrupts a run once its checkpoint of step 3
 // is written, resumes it from its run directory as examples/train-grounder
 // does (Load, AdamW.Load, ReadState) on a fresh copy of the language
 // model, and checks that the result is bit-identical to an uninterrupted
@@ -238,8 +238,8 @@ func TestTrainCheckpointResume(t *testing.T) {
 	ctx := context.Background()
 	c := tinyConfig()
 	o := tinyTrainOptions()
-	o.Steps, o.Batch = 10, 2
-	const stop = 4
+	o.Steps = 8
+	const stop = 3
 
 	// Uninterrupted.
 	b0 := tinyBase(t, 1)
@@ -253,7 +253,7 @@ func TestTrainCheckpointResume(t *testing.T) {
 	}
 	want := paramsOf(m0, set0)
 
-	// Interrupted after step 4's checkpoint.
+	// Interrupted after step 3's checkpoint.
 	out := t.TempDir()
 	b1 := tinyBase(t, 1)
 	m1, set1, err := Init(ctx, b1, c, 5)
@@ -295,7 +295,7 @@ func TestTrainCheckpointResume(t *testing.T) {
 	if diff := cmp.Diff(c, m2.Config); diff != "" {
 		t.Errorf("loaded config (-want +got):\n%s", diff)
 	}
-	// What was saved is the state after 4 steps: bit-identical to the
+	// What was saved is the state after 3 steps: bit-identical to the
 	// interrupted run's parameters.
 	if diff := cmp.Diff(paramsOf(m1, set1), paramsOf(m2, set2)); diff != "" {
 		t.Fatalf("loaded checkpoint differs from the interrupted run (-run +loaded):\n%s", diff)
