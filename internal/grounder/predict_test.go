@@ -274,3 +274,63 @@ func TestAnswersMatchForward(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentUse runs Predict and the LM stage from several goroutines
+// on one model (the pipeline is documented safe for concurrent use): under
+// -race this finds shared mutable state; the results equal serial runs.
+func TestConcurrentUse(t *testing.T) {
+	b := tinyBase(t, 1)
+	m, set := tinyModel(t, tinyConfig(), b, 1)
+	randomizeB(set.Params(), 2)
+	samples := synthSamples(t, b.Tok)
+	want := make([]*Prediction, len(samples))
+	for i, s := range samples {
+		p, err := Predict(m, b, s, 2, 0.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = p
+	}
+	l := LM{Base: b}
+	wantEmb, err := l.EmbedText(context.Background(), "the red ball")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]*Prediction, len(samples))
+	errs := make(chan error, 2*len(samples))
+	done := make(chan struct{})
+	for i, s := range samples {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			p, err := Predict(m, b, s, 2, 0.5)
+			if err != nil {
+				errs <- err
+			}
+			got[i] = p
+		}()
+		go func() {
+			defer func() { done <- struct{}{} }()
+			emb, err := l.EmbedText(context.Background(), "the red ball")
+			if err != nil {
+				errs <- err
+				return
+			}
+			if _, err := l.Hidden(context.Background(), emb); err != nil {
+				errs <- err
+			}
+			if !cmp.Equal(wantEmb.Float32s(), emb.Float32s()) {
+				errs <- errors.New("EmbedText differs from a serial call")
+			}
+		}()
+	}
+	for range 2 * len(samples) {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("concurrent predictions (-serial +concurrent):\n%s", diff)
+	}
+}
