@@ -173,7 +173,7 @@ func initOrResume(ctx context.Context, o options, base grounder.Base, s *grounde
 		if err != nil {
 			return nil, nil, nil, 0, err
 		}
-		if err := adam.Load(filepath.Join(o.out, grounder.OptimFile)); err != nil {
+		if err := adam.Load(filepath.Join(o.out, grounder.LatestDir, grounder.OptimFile)); err != nil {
 			return nil, nil, nil, 0, err
 		}
 		return m, set, adam, st.Step, nil

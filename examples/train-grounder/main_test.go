@@ -123,7 +123,7 @@ func TestRunResumeExport(t *testing.T) {
 		}
 	}
 	for _, f := range []string{grounder.StateFile, grounder.OptimFile} {
-		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+		if _, err := os.Stat(filepath.Join(out, grounder.LatestDir, f)); err != nil {
 			t.Errorf("after training: %v", err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Cache stores Samples on disk, one gob file per key under Dir, so that the
@@ -40,12 +41,23 @@ func FileKey(path string) (string, error) {
 	return hex.EncodeToString(s[:]), nil
 }
 
-func (c Cache) path(key string) string { return filepath.Join(c.Dir, key[:2], key+".gob") }
+// path returns the file of key, or an error for a key that is not a
+// lower-case hex string of at least 2 characters (Key's form).
+func (c Cache) path(key string) (string, error) {
+	if len(key) < 2 || strings.Trim(key, "0123456789abcdef") != "" {
+		return "", fmt.Errorf("grounder: cache key %q: want a hex string of at least 2 characters", key)
+	}
+	return filepath.Join(c.Dir, key[:2], key+".gob"), nil
+}
 
 // Get returns the Sample stored under key; ok is false when there is none.
 // A corrupt entry is an error naming its file.
 func (c Cache) Get(key string) (s *Sample, ok bool, err error) {
-	b, err := os.ReadFile(c.path(key))
+	p, err := c.path(key)
+	if err != nil {
+		return nil, false, err
+	}
+	b, err := os.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
@@ -54,7 +66,7 @@ func (c Cache) Get(key string) (s *Sample, ok bool, err error) {
 	}
 	s = new(Sample)
 	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(s); err != nil {
-		return nil, false, fmt.Errorf("grounder: cache entry %s: %w", c.path(key), err)
+		return nil, false, fmt.Errorf("grounder: cache entry %s: %w", p, err)
 	}
 	return s, true, nil
 }
@@ -65,7 +77,10 @@ func (c Cache) Put(key string, s *Sample) error {
 	if err := gob.NewEncoder(&buf).Encode(s); err != nil {
 		return fmt.Errorf("grounder: cache: %w", err)
 	}
-	p := c.path(key)
+	p, err := c.path(key)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("grounder: cache: %w", err)
 	}

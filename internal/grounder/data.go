@@ -130,9 +130,18 @@ func buildVideo(ctx context.Context, f *Frozen, cache Cache, items []Item, idx [
 	for _, i := range idx {
 		it := items[i]
 		key := Key(vkey, it.Query, fmt.Sprint(it.Choices), stage)
+		if len(it.GT) == 0 {
+			return fmt.Errorf("grounder: %s %q: no ground-truth span", it.Video, it.Query)
+		}
 		s, ok, err := cache.Get(key)
 		if err != nil {
 			return err
+		}
+		// The key joins the choices with fmt.Sprint, which two different
+		// choice lists can share: an entry made for other choices (or
+		// another query) is recomputed.
+		if ok && (s.Query != it.Query || !slices.Equal(s.ChoiceText, it.Choices)) {
+			ok = false
 		}
 		if !ok {
 			if v == nil {

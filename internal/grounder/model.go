@@ -120,6 +120,9 @@ type Output struct {
 // be frozen by a training graph.
 func (m *Model) Forward(e nn.Exec, b Base, in Input) (*Output, error) {
 	c := m.Config
+	if in.Pooled == nil {
+		return nil, fmt.Errorf("grounder: no pooled features")
+	}
 	ps := in.Pooled.Shape()
 	if len(ps) != 2 || ps[1] != c.PooledDim || ps[0] < 1 {
 		return nil, fmt.Errorf("grounder: pooled features of shape %v, want (T, %d)", ps, c.PooledDim)

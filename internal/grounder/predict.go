@@ -19,6 +19,9 @@ type Prediction struct {
 // (Eq. 16 with suppression at maxIoU, heads.TopSpans) in seconds, and the
 // best choice of a question.
 func Predict(m *Model, b Base, s *Sample, k int, maxIoU float64) (*Prediction, error) {
+	if err := s.Validate(m.Config); err != nil {
+		return nil, err
+	}
 	e := nn.NewEager()
 	out, err := m.Forward(e, b, s.Input(m.Config))
 	if err != nil {

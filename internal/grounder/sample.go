@@ -78,22 +78,58 @@ type Sample struct {
 // T returns the number of frames.
 func (s *Sample) T() int { return len(s.Times) }
 
-// Input returns the network's input for a model of config c.
+// Validate checks that the sample's arrays have the sizes its counts and
+// a model of config c imply.
+func (s *Sample) Validate(c Config) error {
+	T := s.T()
+	fail := func(what string, got, want int) error {
+		return fmt.Errorf("grounder: sample %s %q: %s holds %d values, want %d", s.Video, s.Query, what, got, want)
+	}
+	switch {
+	case T < 1:
+		return fmt.Errorf("grounder: sample %s %q: no frames", s.Video, s.Query)
+	case c.Features == PixelFeatures && len(s.Pixels) != T*PixelDim:
+		return fail("pixel features", len(s.Pixels), T*PixelDim)
+	case c.Features != PixelFeatures && len(s.Pooled) != T*s.PooledDim:
+		return fail("pooled features", len(s.Pooled), T*s.PooledDim)
+	case len(s.Presence) != s.Nouns*T:
+		return fail("presence", len(s.Presence), s.Nouns*T)
+	case len(s.Choices) != len(s.ChoiceText)*len(s.Text):
+		return fail("choices", len(s.Choices), len(s.ChoiceText)*len(s.Text))
+	case len(s.Aux) != T*s.AuxDim:
+		return fail("aux features", len(s.Aux), T*s.AuxDim)
+	case s.Answer >= len(s.ChoiceText) || (s.Answer < 0 && s.Answer != -1):
+		return fmt.Errorf("grounder: sample %s %q: answer %d of %d choices", s.Video, s.Query, s.Answer, len(s.ChoiceText))
+	}
+	return nil
+}
+
+// Input returns the network's input for a model of config c. Arrays of
+// the wrong size (see Validate) give a nil tensor, which Forward rejects.
 func (s *Sample) Input(c Config) Input {
 	T := s.T()
 	in := Input{Text: s.Text, Tokens: s.Tokens}
 	if c.Features == PixelFeatures {
-		in.Pooled = tensor.New(tensor.WithShape(T, PixelDim), tensor.WithBacking(s.Pixels))
+		in.Pooled = matrix(s.Pixels, T, PixelDim)
 	} else {
-		in.Pooled = tensor.New(tensor.WithShape(T, s.PooledDim), tensor.WithBacking(s.Pooled))
+		in.Pooled = matrix(s.Pooled, T, s.PooledDim)
 	}
 	if s.Nouns > 0 {
-		in.Presence = tensor.New(tensor.WithShape(s.Nouns, T), tensor.WithBacking(s.Presence))
+		in.Presence = matrix(s.Presence, s.Nouns, T)
 	}
 	if len(s.ChoiceText) > 0 {
-		in.Choices = tensor.New(tensor.WithShape(len(s.ChoiceText), len(s.Text)), tensor.WithBacking(s.Choices))
+		in.Choices = matrix(s.Choices, len(s.ChoiceText), len(s.Text))
 	}
 	return in
+}
+
+// matrix returns data as an (r, c) tensor, or nil when its length is not
+// r*c or either side is below 1.
+func matrix(data []float32, r, c int) *tensor.Dense {
+	if r < 1 || c < 1 || len(data) != r*c {
+		return nil
+	}
+	return tensor.New(tensor.WithShape(r, c), tensor.WithBacking(data))
 }
 
 // AuxTensor returns Aux as a (T, AuxDim) tensor.
@@ -213,34 +249,51 @@ func Pixels(c diffusion.Config, frames *tensor.Dense, masks []segment.Mask) ([]f
 	out := make([]float32, clip.T*PixelDim)
 	for t := range clip.T {
 		o := out[t*PixelDim : (t+1)*PixelDim]
-		var in float32
-		for y := range H {
-			for x := range W {
-				i := (t*H+y)*W + x
-				cell := (y*PixelGrid/H)*PixelGrid + x*PixelGrid/W
-				for k := range 3 {
-					o[cell*3+k] += px[i*3+k]
-				}
-				if mk[i] > 0 {
-					in++
-					for k := range 3 {
-						o[PixelGrid*PixelGrid*3+k] += px[i*3+k]
+		for cy := range PixelGrid {
+			y0, y1 := cellRange(cy, H)
+			for cx := range PixelGrid {
+				x0, x1 := cellRange(cx, W)
+				cell := o[(cy*PixelGrid+cx)*3 : (cy*PixelGrid+cx+1)*3]
+				for y := y0; y < y1; y++ {
+					for x := x0; x < x1; x++ {
+						i := ((t*H+y)*W + x) * 3
+						for k := range 3 {
+							cell[k] += px[i+k]
+						}
 					}
+				}
+				n := float32((y1 - y0) * (x1 - x0))
+				for k := range 3 {
+					cell[k] /= n
 				}
 			}
 		}
-		per := float32(H*W) / (PixelGrid * PixelGrid)
-		for j := range PixelGrid * PixelGrid * 3 {
-			o[j] /= per
+		var in float32
+		inside := o[PixelGrid*PixelGrid*3 : PixelGrid*PixelGrid*3+3]
+		for i := range H * W {
+			if mk[t*H*W+i] > 0 {
+				in++
+				for k := range 3 {
+					inside[k] += px[(t*H*W+i)*3+k]
+				}
+			}
 		}
 		if in > 0 {
 			for k := range 3 {
-				o[PixelGrid*PixelGrid*3+k] /= in
+				inside[k] /= in
 			}
 		}
 		copy(o[PixelGrid*PixelGrid*3+3:], geo[t*diffusion.GeometryDim:(t+1)*diffusion.GeometryDim])
 	}
 	return out, nil
+}
+
+// cellRange returns the pixels [lo, hi) of n that grid cell i averages:
+// floor(i n / PixelGrid) up to floor((i+1) n / PixelGrid), and at least the
+// first of them when n < PixelGrid.
+func cellRange(i, n int) (lo, hi int) {
+	lo = i * n / PixelGrid
+	return lo, max((i+1)*n/PixelGrid, lo+1)
 }
 
 // dense32 copies a float32 tensor's data in row-major order.

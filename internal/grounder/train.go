@@ -3,12 +3,16 @@ package grounder
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
+
+	"gorgonia.org/tensor"
 
 	"github.com/videodit/videodit/internal/nn"
 	"github.com/videodit/videodit/internal/optim"
@@ -17,9 +21,9 @@ import (
 
 // Files of a training run directory.
 const (
-	LatestDir = "latest"            // the last checkpoint (Save)
-	OptimFile = "optim.safetensors" // AdamW's state at LatestDir
-	StateFile = "state.json"        // the step of LatestDir
+	LatestDir = "latest"            // the last checkpoint (Save, plus the two files below)
+	OptimFile = "optim.safetensors" // AdamW's state, in LatestDir
+	StateFile = "state.json"        // the step, in LatestDir
 )
 
 // TrainOptions drive Train (paper IV-A: AdamW, cosine learning rate with 5%
@@ -79,6 +83,9 @@ func Train(ctx context.Context, m *Model, b Base, set *lora.Set, samples []*Samp
 		var loss nn.V
 		for _, i := range batchAt(len(samples), o.Batch, o.Seed, step) {
 			s := samples[i]
+			if err := s.Validate(m.Config); err != nil {
+				return fmt.Errorf("grounder: train step %d: %w", step, err)
+			}
 			out, err := m.Forward(g, b, s.Input(m.Config))
 			if err != nil {
 				return fmt.Errorf("grounder: train step %d: %s %q: %w", step, s.Video, s.Query, err)
@@ -97,13 +104,23 @@ func Train(ctx context.Context, m *Model, b Base, set *lora.Set, samples []*Samp
 		if err := g.Run(ctx); err != nil {
 			return fmt.Errorf("grounder: train step %d: %w", step, err)
 		}
-		ps := make([]optim.Param, len(params))
+		// A parameter this step's graph did not use (the choice head in a
+		// batch without a question) has no gradient and is left alone, as
+		// PyTorch's optimisers skip a parameter whose grad is None.
+		used := map[*tensor.Dense]bool{}
+		for _, p := range g.Params() {
+			used[p] = true
+		}
+		ps := make([]optim.Param, 0, len(params))
 		for i, p := range params {
+			if !used[p] {
+				continue
+			}
 			grad, err := g.Grad(p)
 			if err != nil {
 				return fmt.Errorf("grounder: train step %d: %s: %w", step, names[i], err)
 			}
-			ps[i] = optim.Param{Name: names[i], Value: p.Float32s(), Grad: grad.Float32s()}
+			ps = append(ps, optim.Param{Name: names[i], Value: p.Float32s(), Grad: grad.Float32s()})
 		}
 		norm := optim.ClipGlobalNorm(ps, 1)
 		lr := optim.Cosine(step, o.Steps, warm, o.LR, o.LR/20)
@@ -127,35 +144,61 @@ func Train(ctx context.Context, m *Model, b Base, set *lora.Set, samples []*Samp
 	return nil
 }
 
-// SaveRun writes the run's checkpoint: the trained parts to out/latest,
-// the optimiser state and the step.
+// SaveRun writes the run's checkpoint to out/latest as one unit: the
+// trained parts (Save), the optimiser state (OptimFile) and the step
+// (StateFile) are written to a temporary directory that then replaces
+// out/latest (the previous one is renamed aside and removed), so an
+// interrupted save leaves the previous checkpoint whole. Only a crash
+// between the two renames can leave no out/latest (the previous one then
+// waits in out/latest.old).
 func SaveRun(ctx context.Context, out string, m *Model, set *lora.Set, adam *optim.AdamW, step int) error {
-	if err := Save(ctx, filepath.Join(out, LatestDir), m, set); err != nil {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("grounder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(out, LatestDir+".tmp-")
+	if err != nil {
+		return fmt.Errorf("grounder: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := Save(ctx, tmp, m, set); err != nil {
 		return err
 	}
-	if err := adam.Save(filepath.Join(out, OptimFile)); err != nil {
+	if err := adam.Save(filepath.Join(tmp, OptimFile)); err != nil {
 		return fmt.Errorf("grounder: %w", err)
 	}
 	b, err := json.Marshal(State{Step: step})
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(out, StateFile+".tmp")
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(tmp, StateFile), b, 0o644); err != nil {
 		return fmt.Errorf("grounder: %w", err)
 	}
-	return os.Rename(tmp, filepath.Join(out, StateFile))
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	latest, old := filepath.Join(out, LatestDir), filepath.Join(out, LatestDir+".old")
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("grounder: %w", err)
+	}
+	if err := os.Rename(latest, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("grounder: %w", err)
+	}
+	if err := os.Rename(tmp, latest); err != nil {
+		return fmt.Errorf("grounder: %w", err)
+	}
+	return os.RemoveAll(old)
 }
 
-// ReadState reads out/state.json.
+// ReadState reads the step of the checkpoint in out/latest.
 func ReadState(out string) (State, error) {
 	var s State
-	b, err := os.ReadFile(filepath.Join(out, StateFile))
+	p := filepath.Join(out, LatestDir, StateFile)
+	b, err := os.ReadFile(p)
 	if err != nil {
 		return s, fmt.Errorf("grounder: %w", err)
 	}
 	if err := json.Unmarshal(b, &s); err != nil {
-		return s, fmt.Errorf("grounder: %s: %w", filepath.Join(out, StateFile), err)
+		return s, fmt.Errorf("grounder: %s: %w", p, err)
 	}
 	return s, nil
 }

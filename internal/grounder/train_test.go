@@ -268,7 +268,7 @@ func TestTrainCheckpointResume(t *testing.T) {
 	for _, f := range []string{
 		filepath.Join(LatestDir, "config.json"), filepath.Join(LatestDir, "model.safetensors"),
 		filepath.Join(LatestDir, AdapterDir, lora.ConfigFile), filepath.Join(LatestDir, AdapterDir, lora.WeightsFile),
-		OptimFile, StateFile,
+		filepath.Join(LatestDir, OptimFile), filepath.Join(LatestDir, StateFile),
 	} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("run directory: %v", err)
@@ -301,7 +301,7 @@ func TestTrainCheckpointResume(t *testing.T) {
 		t.Fatalf("loaded checkpoint differs from the interrupted run (-run +loaded):\n%s", diff)
 	}
 	adam := NewAdamW()
-	if err := adam.Load(filepath.Join(out, OptimFile)); err != nil {
+	if err := adam.Load(filepath.Join(out, LatestDir, OptimFile)); err != nil {
 		t.Fatal(err)
 	}
 	o2 := o
@@ -373,7 +373,7 @@ func TestSaveRunInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	adam := NewAdamW()
-	if err := adam.Load(filepath.Join(out, OptimFile)); err != nil {
+	if err := adam.Load(filepath.Join(out, LatestDir, OptimFile)); err != nil {
 		t.Fatal(err)
 	}
 	if err := Train(ctx, m2, b2, set2, samples, adam, st.Step, o); err != nil {
@@ -423,7 +423,10 @@ func TestReadStateErrors(t *testing.T) {
 	if _, err := ReadState(dir); err == nil || !strings.Contains(err.Error(), StateFile) {
 		t.Errorf("ReadState of an empty dir: %v, want an error naming %s", err, StateFile)
 	}
-	if err := os.WriteFile(filepath.Join(dir, StateFile), []byte("{"), 0o644); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, LatestDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, LatestDir, StateFile), []byte("{"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ReadState(dir); err == nil || !strings.Contains(err.Error(), StateFile) {
