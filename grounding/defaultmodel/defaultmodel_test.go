@@ -24,7 +24,7 @@ import (
 )
 
 // tinyFrames is T for the test clips.
-const tinyFrames = 16
+const tinyFrames = 8
 
 // tinyClip is video 0 of a one-video split (seed 5, 4-5 s, one query, one
 // question) decoded to tinyFrames frames, with its metadata and question.
