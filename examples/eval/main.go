@@ -4,6 +4,20 @@
 //
 //	go run ./examples/eval -metrics FILE.jsonl
 //	go run ./examples/eval -baseline random|prior|gate-oracle -data DIR [-train DIR2] [-seed S]
+//	go run ./examples/eval -model default|CHECKPOINT -data DIR [-train DIR2] [-cache DIR]
+//	go run ./examples/eval -ablate -train DIR2 -data DIR [-seeds 1,2,3] [-variants ...] [-cache DIR]
+//
+// -model scores a grounding model on every query and question of a split
+// (the frozen stages' features computed once and kept in -cache): one JSON
+// object with the grounding report ("ground"), the grounded-QA report
+// ("qa", with Acc@QA and Acc@GQA) and the random and, with -train, prior
+// baselines on the same queries. -ablate reruns the paper's Table IV: it
+// trains each variant (full; no-dtl: pooled pixels instead of the diffusion
+// features; no-objects: N_obj = 0; no-time: N_time = 0) with each seed on
+// -train and scores it on -data, one JSON line per run and one per variant
+// with the mean and std over the seeds. -objects and -time-tokens are
+// Table V's budgets, -dsteps, -schedule and -guidance Table VI's diffusion
+// knobs (new knobs mean new features: the cache keys include them).
 //
 // Each line of FILE.jsonl is {"id": "...", "gt": [[s,e], ...], "pred":
 // [[s,e], ...], "answer": "...", "prediction": "..."} (see
@@ -27,6 +41,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -53,11 +68,41 @@ func run(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "split directory written by examples/synth (with -baseline)")
 	train := fs.String("train", "", "training split directory (with -baseline prior)")
 	seed := fs.Uint64("seed", 1, "random seed (with -baseline random)")
+	var mo modelOptions
+	fs.StringVar(&mo.model, "model", "", "score a model: default, or a checkpoint directory of examples/train-grounder")
+	ablate := fs.Bool("ablate", false, "train and score the variants of -variants (paper Table IV) on -train, scored on -data")
+	fs.StringVar(&mo.variants, "variants", "full,no-dtl,no-objects,no-time", "with -ablate: the variants")
+	fs.StringVar(&mo.seeds, "seeds", "1,2,3", "with -ablate: training seeds")
+	fs.StringVar(&mo.cache, "cache", "", "feature cache directory (default: a temporary one)")
+	fs.IntVar(&mo.frames, "frames", 96, "frames T sampled per video")
+	fs.IntVar(&mo.workers, "workers", 2, "videos whose features are computed at once")
+	fs.IntVar(&mo.limit, "limit", 0, "score only the first N items of -data (0: all)")
+	fs.IntVar(&mo.trainLimit, "train-limit", 0, "with -ablate: train on the first N items of -train (0: all)")
+	fs.IntVar(&mo.steps, "steps", 600, "with -ablate: optimiser steps per run")
+	fs.IntVar(&mo.batch, "batch", 8, "with -ablate: samples per step")
+	fs.Float64Var(&mo.lr, "lr", 1e-3, "with -ablate: peak learning rate")
+	fs.Float64Var(&mo.kl, "kl", 0.1, "with -ablate: KL weight")
+	fs.IntVar(&mo.objects, "objects", 4, "object tokens N_obj (Table V)")
+	fs.IntVar(&mo.timeTokens, "time-tokens", 8, "time tokens N_time (Table V)")
+	fs.IntVar(&mo.dsteps, "dsteps", 4, "diffusion steps S (Table VI)")
+	fs.StringVar(&mo.schedule, "schedule", "cosine", "diffusion schedule, cosine or linear (Table VI)")
+	fs.Float64Var(&mo.guidance, "guidance", 1, "guidance scale GS (Table VI)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	mo.data, mo.train = *data, *train
+	switch {
+	case *ablate && (*data == "" || *train == ""):
+		return errors.New("-ablate needs -train DIR and -data DIR")
+	case *ablate:
+		return runAblate(context.Background(), mo, stdout, stderr)
+	case mo.model != "" && *data == "":
+		return errors.New("-model needs -data DIR")
+	case mo.model != "":
+		return runModel(context.Background(), mo, stdout, stderr)
 	}
 	var qs []heads.Query
 	switch {
