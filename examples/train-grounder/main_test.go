@@ -262,3 +262,29 @@ func TestFlagErrors(t *testing.T) {
 		t.Errorf("run -build-only without -out: %v", err)
 	}
 }
+
+// TestGroundingOnly trains without the split's questions (-qa=false): every
+// batch lacks a question, and the metrics hold no QA item.
+func TestGroundingOnly(t *testing.T) {
+	quiet(t)
+	split, tmp := tinySplit(t), t.TempDir()
+	out := filepath.Join(tmp, "run")
+	o := tinyOptions(split, filepath.Join(tmp, "cache"), out)
+	o.qa = false
+	if err := run(context.Background(), o); err != nil {
+		t.Fatalf("run -qa=false: %v", err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "metrics-train.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var metrics struct {
+		Ground, QA struct{ N int }
+	}
+	if err := json.Unmarshal(b, &metrics); err != nil {
+		t.Fatalf("metrics-train.json: %v\n%s", err, b)
+	}
+	if metrics.Ground.N != 1 || metrics.QA.N != 0 {
+		t.Errorf("metrics-train.json of -qa=false: %d queries and %d questions, want 1 and 0\n%s", metrics.Ground.N, metrics.QA.N, b)
+	}
+}
