@@ -87,6 +87,9 @@ func runModel(ctx context.Context, o modelOptions, out, log io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-model %s: %w", o.model, err)
 	}
+	if m.Config.Frames != o.frames {
+		return fmt.Errorf("-frames %d: the model %s was trained on %d frames", o.frames, o.model, m.Config.Frames)
+	}
 	samples, err := splitSamples(ctx, frozen, o, o.data, o.limit, log)
 	if err != nil {
 		return err
@@ -148,6 +151,9 @@ var variants = map[string]variant{
 // knobs). It writes one JSON line per run, then one per variant with the
 // mean and standard deviation over the seeds.
 func runAblate(ctx context.Context, o modelOptions, out, log io.Writer) error {
+	if o.frames < 1 {
+		return fmt.Errorf("-frames %d: want >= 1", o.frames)
+	}
 	eo, err := o.encoderOptions()
 	if err != nil {
 		return err

@@ -86,6 +86,18 @@ func run(ctx context.Context, o options) error {
 	if o.cache == "" || o.train == "" {
 		return fmt.Errorf("-train and -cache are required")
 	}
+	if !o.buildOnly && o.out == "" {
+		return fmt.Errorf("-out is required to train")
+	}
+	if o.frames < 1 {
+		return fmt.Errorf("-frames %d: want >= 1", o.frames)
+	}
+	if o.features != grounder.DiffusionFeatures && o.features != grounder.PixelFeatures {
+		return fmt.Errorf("-features %q: want %q or %q", o.features, grounder.DiffusionFeatures, grounder.PixelFeatures)
+	}
+	if o.objects < 0 || o.timeTokens < 0 {
+		return fmt.Errorf("-objects %d, -time-tokens %d: want >= 0", o.objects, o.timeTokens)
+	}
 	frozen, base, err := grounder.LoadDefaults(ctx, grounder.DefaultEncoderOptions())
 	if err != nil {
 		return err
@@ -172,6 +184,11 @@ func initOrResume(ctx context.Context, o options, base grounder.Base, s *grounde
 		m, set, err := grounder.Load(ctx, os.DirFS(filepath.Join(o.out, grounder.LatestDir)), base)
 		if err != nil {
 			return nil, nil, nil, 0, err
+		}
+		want := grounder.ConfigFor(s, base, o.features, o.objects, o.timeTokens)
+		if want != m.Config {
+			set.Detach()
+			return nil, nil, nil, 0, fmt.Errorf("-resume: the run in %s has config %+v, the flags and samples give %+v", o.out, m.Config, want)
 		}
 		if err := adam.Load(filepath.Join(o.out, grounder.LatestDir, grounder.OptimFile)); err != nil {
 			return nil, nil, nil, 0, err

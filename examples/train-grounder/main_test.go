@@ -243,7 +243,8 @@ func TestFlagErrors(t *testing.T) {
 		{"no -cache", options{train: split, out: t.TempDir(), frames: 8}, "-cache"},
 		{"-export without -from", options{export: t.TempDir()}, "-from"},
 		{"-export of a missing checkpoint", options{export: t.TempDir(), from: filepath.Join(t.TempDir(), "nothing")}, "nothing"},
-		{"missing -train directory", options{train: filepath.Join(t.TempDir(), "absent"), cache: t.TempDir(), out: t.TempDir(), frames: 8, workers: 1}, "absent"},
+		{"missing -train directory", options{train: filepath.Join(t.TempDir(), "absent"), cache: t.TempDir(), out: t.TempDir(), frames: 8, workers: 1, features: grounder.DiffusionFeatures}, "absent"},
+		{"bad -features", options{train: split, cache: t.TempDir(), out: t.TempDir(), frames: 8, features: "bogus"}, "-features"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := run(ctx, tc.o)
