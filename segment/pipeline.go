@@ -32,6 +32,13 @@ type Options struct {
 	// area of its last seed by more than this fraction is replaced by a
 	// detection, when the frame has a valid one. 0 turns this check off.
 	AreaDrift float64
+	// Lost, at least 0: after Start, a track whose phrase has no valid
+	// detection for Lost or more consecutive frames is taken to have left
+	// the scene there, and its masks over that run are emptied (the union
+	// M_t follows); the tracker's propagation resumes, and re-seeding
+	// applies, when the phrase is detected again. 0 keeps every propagated
+	// mask (the track never ends).
+	Lost int
 	// Progress, when set, is called as each stage ends ("parse", "detect",
 	// "track") with the number of stages done and the total (3).
 	Progress func(stage string, done, total int)
@@ -63,6 +70,9 @@ func (o Options) check() error {
 	}
 	if math.IsNaN(o.AreaDrift) || o.AreaDrift < 0 || math.IsInf(o.AreaDrift, 0) {
 		return fmt.Errorf("segment: option AreaDrift = %v, want finite and >= 0", o.AreaDrift)
+	}
+	if o.Lost < 0 {
+		return fmt.Errorf("segment: option Lost = %d, want >= 0", o.Lost)
 	}
 	return nil
 }
@@ -205,6 +215,11 @@ func (p *Pipeline) Segment(ctx context.Context, v Video, query string) (res *Res
 		res.Start = start
 		if err := p.track(ctx, v, c, start, kept, props, taus, tracks); err != nil {
 			return nil, err
+		}
+		if p.opts.Lost > 0 {
+			for i := range tracks {
+				hideLost(&tracks[i], start, p.opts.Lost, c.w, c.h)
+			}
 		}
 	}
 	p.progress("track", 3)
@@ -352,6 +367,24 @@ func (p *Pipeline) track(ctx context.Context, v Video, c clip, start int, kept [
 		}
 	}
 	return nil
+}
+
+// hideLost empties tr's masks over every run of at least lost consecutive
+// frames from start on where its phrase has no valid detection.
+func hideLost(tr *Track, start, lost, w, h int) {
+	run := 0
+	for t := start; t <= len(tr.Valid); t++ {
+		if t < len(tr.Valid) && !tr.Valid[t] {
+			run++
+			continue
+		}
+		if run >= lost {
+			for k := t - run; k < t; k++ {
+				tr.Masks[k] = NewMask(w, h)
+			}
+		}
+		run = 0
+	}
 }
 
 // agreeing picks, among the valid proposals (score >= tau), the one that

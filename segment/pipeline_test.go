@@ -207,6 +207,7 @@ func TestNewBadOptions(t *testing.T) {
 		"negative span":      func(o *segment.Options) { o.MinSpan = -1 },
 		"reseed IoU 2":       func(o *segment.Options) { o.ReseedIoU = 2 },
 		"negative drift":     func(o *segment.Options) { o.AreaDrift = -1 },
+		"negative lost":      func(o *segment.Options) { o.Lost = -1 },
 	}
 	for name, f := range tests {
 		opts := segment.DefaultOptions()
@@ -283,5 +284,49 @@ func TestPipelineProgress(t *testing.T) {
 	}
 	if d := cmp.Diff([]string{"parse", "detect", "track"}, stages); d != "" {
 		t.Errorf("stages (-want +got):\n%s", d)
+	}
+}
+
+// TestPipelineLost checks that a track ends over runs of at least Lost
+// undetected frames: the red square is hidden from the detector in frames
+// 3-4 (a 2-frame gap) and 6-9 (4 frames); with Lost = 3 only the second
+// run is emptied, with Lost = 0 nothing is.
+func TestPipelineLost(t *testing.T) {
+	c := segmenttest.NewClip(12, 24, 48)
+	parser := &segmenttest.FixedParser{ByQuery: map[string][]segment.Phrase{c.Query: {redSquare}}}
+	seen := append([]segment.Mask(nil), c.Masks["red square"]...)
+	for _, f := range []int{3, 4, 6, 7, 8, 9} {
+		seen[f] = segment.NewMask(48, 24)
+	}
+	det := &segmenttest.FixedDetector{Masks: map[string][]segment.Mask{"red square": seen}}
+	for _, tt := range []struct {
+		lost int
+		want string
+	}{
+		{lost: 0, want: "############"},
+		{lost: 3, want: "######....##"},
+		{lost: 2, want: "###..#....##"},
+	} {
+		opts := segment.DefaultOptions()
+		opts.K, opts.Lost = 1, tt.lost
+		p, err := segment.New(parser, det, segmenttest.IdentityTracker{}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := p.Segment(context.Background(), c.Video, c.Query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, union []byte
+		for f, m := range r.Tracks[0].Masks {
+			got = append(got, ".#"[min(1, m.Area())])
+			union = append(union, ".#"[min(1, r.Union[f].Area())])
+		}
+		if diff := cmp.Diff(tt.want, string(got)); diff != "" {
+			t.Errorf("Lost %d: track presence (-want +got):\n%s", tt.lost, diff)
+		}
+		if diff := cmp.Diff(tt.want, string(union)); diff != "" {
+			t.Errorf("Lost %d: union presence (-want +got):\n%s", tt.lost, diff)
+		}
 	}
 }

@@ -22,6 +22,16 @@ func DefaultEncoderOptions() diffusion.Options {
 	return o
 }
 
+// SegmentOptions are the entity stage's options of the default model:
+// segment.DefaultOptions with tracks that end where their phrase goes
+// undetected for 3 frames (Lost), so that presence and the union mask
+// follow entities that leave, vanish and come back.
+func SegmentOptions() segment.Options {
+	o := segment.DefaultOptions()
+	o.Lost = 3
+	return o
+}
+
 // LoadDefaults returns the SDK's default frozen stages (segment with the
 // learned detector, the pretrained denoiser under the encoder options o,
 // the default text encoder, the auxiliary frame classifier) and the default
@@ -31,7 +41,7 @@ func LoadDefaults(ctx context.Context, o diffusion.Options) (*Frozen, Base, erro
 	if err != nil {
 		return nil, Base{}, err
 	}
-	seg, err := segment.New(nil, det, nil, segment.DefaultOptions())
+	seg, err := segment.New(nil, det, nil, SegmentOptions())
 	if err != nil {
 		return nil, Base{}, err
 	}
@@ -61,7 +71,7 @@ func LoadDefaults(ctx context.Context, o diffusion.Options) (*Frozen, Base, erro
 	}
 	f := &Frozen{
 		Segmenter: seg, Encoder: enc, Text: text, Aux: aux, Tok: tok,
-		Name: fmt.Sprintf("denoiser %s detector %s segment %+v", id, did, segment.DefaultOptions()),
+		Name: fmt.Sprintf("denoiser %s detector %s segment %+v", id, did, SegmentOptions()),
 	}
 	return f, Base{LM: m, Tok: tok}, nil
 }
