@@ -2,7 +2,10 @@ package grounder
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
+
+	"gorgonia.org/tensor"
 
 	"github.com/videodit/videodit/lora"
 )
@@ -48,5 +51,39 @@ func Init(ctx context.Context, b Base, c Config, seed uint64) (*Model, *lora.Set
 	if err != nil {
 		return nil, nil, err
 	}
+	matchTokenScale(m, b)
 	return m, set, nil
+}
+
+// matchTokenScale scales the fusion projection (weights and bias) so that
+// the frame tokens start at the root-mean-square of the language model's
+// token embeddings: the frozen model then reads them at the scale of the
+// instruction and time tokens beside them. (PyTorch's initialisation of
+// W_proj gives tokens of RMS about 1/sqrt(3), twenty times the default
+// model's embeddings; a token that large dominates its own residual stream,
+// and the frozen layers add little context to it.)
+func matchTokenScale(m *Model, b Base) {
+	rms := func(xs []float32) float64 {
+		var s float64
+		for _, x := range xs {
+			s += float64(x) * float64(x)
+		}
+		return math.Sqrt(s / float64(max(1, len(xs))))
+	}
+	w := m.Fuser.Proj.W
+	in := w.Shape()[1]
+	out := rms(w.Float32s()) * math.Sqrt(float64(in)) // a unit-variance input's output RMS
+	if out == 0 {
+		return
+	}
+	f := float32(rms(b.LM.Embed.W.Float32s()) / out)
+	for _, t := range []*tensor.Dense{w, m.Fuser.Proj.B} {
+		if t == nil {
+			continue
+		}
+		xs := t.Float32s()
+		for i := range xs {
+			xs[i] *= f
+		}
+	}
 }
