@@ -78,7 +78,7 @@ func run(ctx context.Context, video, query string, index int, png string) error 
 	}
 	fmt.Printf("query: %s\n", query)
 	for i, s := range res.Spans {
-		fmt.Printf("  #%d  %6.2fs - %6.2fs  score %.3f\n", i+1, s.Start, s.End, s.Score)
+		fmt.Printf("  #%d  %6.2fs - %6.2fs  score %.3g\n", i+1, s.Start, s.End, s.Score)
 	}
 	if truth != nil {
 		fmt.Printf("  truth %5.2fs - %6.2fs\n", truth.Start, truth.End)
