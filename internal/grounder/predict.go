@@ -27,11 +27,9 @@ func Predict(m *Model, b Base, s *Sample, k int, maxIoU float64) (*Prediction, e
 	if err != nil {
 		return nil, err
 	}
-	ps, err := heads.Softmax(float64s(e.Dense(out.Start).Float32s()))
-	if err != nil {
-		return nil, err
-	}
-	pe, err := heads.Softmax(float64s(e.Dense(out.End).Float32s()))
+	// The pipeline's decoding (heads.Classifier.Distributions), on the
+	// same hidden states.
+	ps, pe, err := m.Spans.Distributions(e.Dense(out.Hidden), out.Layout.Frames)
 	if err != nil {
 		return nil, err
 	}
