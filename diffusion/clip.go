@@ -24,6 +24,10 @@ type Clip struct {
 	Inside *tensor.Dense
 	// T is the number of frames before padding.
 	T int
+	// Entities holds EntityFeatures of the entities' own masks, shape
+	// (T, EntityFeaturesDim(Options.Entities)), for an encoder with
+	// Options.Entities > 0; nil reads as all zeros (no tracks given).
+	Entities *tensor.Dense
 }
 
 // Prepare checks and prepares frames of shape (T, H, W, 3), values finite,

@@ -33,7 +33,8 @@ var _ DiffusionEncoder = (*Encoder)(nil)
 // fields.
 type Encoder struct {
 	Denoiser *Denoiser `st:"denoiser"`
-	// Proj is g_phi: (2 * len(taps) * D [+ GeometryDim]) -> d_v.
+	// Proj is g_phi: (2 * len(taps) * D [+ GeometryDim]
+	// [+ EntityFeaturesDim(Options.Entities)]) -> d_v.
 	Proj    nn.Linear `st:"g_phi"`
 	Options Options   `st:"-"`
 }
@@ -51,10 +52,14 @@ func NewEncoder(rng *rand.Rand, m *Denoiser, dv int, o Options) (*Encoder, error
 	if err != nil {
 		return nil, err
 	}
+	if o.Entities < 0 {
+		return nil, fmt.Errorf("diffusion: NewEncoder: %d entity slots: want >= 0", o.Entities)
+	}
 	in := 2 * len(taps) * m.Config.Dim
 	if o.Geometry {
 		in += GeometryDim
 	}
+	in += EntityFeaturesDim(o.Entities)
 	return &Encoder{Denoiser: m, Proj: *nn.NewLinear(rng, in, dv, true), Options: o}, nil
 }
 
@@ -80,25 +85,45 @@ func (enc *Encoder) Features(ctx context.Context, e nn.Exec, clip *Clip, instruc
 func (enc *Encoder) Project(e nn.Exec, pooled nn.V) nn.V { return enc.Proj.Forward(e, pooled) }
 
 // Pooled returns Pool(h_tau0), followed by Geometry when Options.Geometry
-// is set, shape (T, PooledDim()), computed eagerly:
-// what g_phi reads, for training it without running the frozen denoiser in
-// the graph.
+// is set and the (zero) entity features when Options.Entities > 0, shape
+// (T, PooledDim()), computed eagerly: what g_phi reads, for training it
+// without running the frozen denoiser in the graph.
 func (enc *Encoder) Pooled(ctx context.Context, frames *tensor.Dense, masks []segment.Mask, instruction string) (*tensor.Dense, error) {
-	return enc.run(ctx, frames, masks, instruction, false)
+	return enc.run(ctx, frames, masks, nil, instruction, false)
 }
 
-// Encode implements DiffusionEncoder.
+// PooledTracks is Pooled with the entities' own masks (see EncodeTracks).
+func (enc *Encoder) PooledTracks(ctx context.Context, frames *tensor.Dense, masks []segment.Mask, tracks [][]segment.Mask, instruction string) (*tensor.Dense, error) {
+	return enc.run(ctx, frames, masks, tracks, instruction, false)
+}
+
+// Encode implements DiffusionEncoder. With Options.Entities > 0 the entity
+// features are zeros, as for a query without entities: use EncodeTracks.
 func (enc *Encoder) Encode(ctx context.Context, frames *tensor.Dense, masks []segment.Mask, instruction string) (*tensor.Dense, error) {
-	return enc.run(ctx, frames, masks, instruction, true)
+	return enc.run(ctx, frames, masks, nil, instruction, true)
 }
 
-func (enc *Encoder) run(ctx context.Context, frames *tensor.Dense, masks []segment.Mask, instruction string, project bool) (*tensor.Dense, error) {
+// EncodeTracks implements TrackEncoder: Encode, with the EntityFeatures of
+// tracks (one mask sequence per entity, query order) in the pooled
+// features when Options.Entities > 0.
+func (enc *Encoder) EncodeTracks(ctx context.Context, frames *tensor.Dense, masks []segment.Mask, tracks [][]segment.Mask, instruction string) (*tensor.Dense, error) {
+	return enc.run(ctx, frames, masks, tracks, instruction, true)
+}
+
+func (enc *Encoder) run(ctx context.Context, frames *tensor.Dense, masks []segment.Mask, tracks [][]segment.Mask, instruction string, project bool) (*tensor.Dense, error) {
 	if enc.Denoiser == nil {
 		return nil, fmt.Errorf("diffusion: encoder without a denoiser")
 	}
 	clip, err := enc.Denoiser.Config.Prepare(frames, masks)
 	if err != nil {
 		return nil, err
+	}
+	if n := enc.Options.Entities; n > 0 {
+		ent, err := EntityFeatures(frames, tracks, n)
+		if err != nil {
+			return nil, err
+		}
+		clip.Entities = dense(ent, clip.T, EntityFeaturesDim(n))
 	}
 	e := nn.NewEager()
 	h, err := enc.Denoiser.Trajectory(ctx, e, clip, instruction, enc.Options)

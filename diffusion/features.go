@@ -40,6 +40,11 @@ type Options struct {
 	// GeometryDim values: presence, area, centroid, box, motion) to the
 	// pooled features that g_phi reads.
 	Geometry bool
+	// Entities is the number of entity slots whose own per-frame
+	// features (EntityFeatures: geometry, colour and pairwise contact of
+	// each track) follow the union's geometry; 0 for none. Only
+	// EncodeTracks and PooledTracks see the tracks.
+	Entities int
 	// Seed drives the noise: the same seed gives the same features.
 	Seed uint64
 	// Progress, when not nil, is called after each denoiser pass with the
@@ -86,6 +91,9 @@ func (o Options) validate() error {
 	}
 	if !(o.Jitter >= 0 && o.Jitter < 1) {
 		return fmt.Errorf("diffusion: jitter %v: want [0, 1)", o.Jitter)
+	}
+	if o.Entities < 0 {
+		return fmt.Errorf("diffusion: %d entity slots: want >= 0", o.Entities)
 	}
 	_, err := Steps(o.Steps, o.Start, o.Tau0)
 	return err

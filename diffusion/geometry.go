@@ -58,10 +58,18 @@ func Geometry(clip *Clip) []float32 {
 }
 
 // withGeometry appends Geometry(clip) to pooled features (T, P) when the
-// options ask for it.
+// options ask for it, then the clip's entity features (zeros when it has
+// none) when Options.Entities > 0.
 func (enc *Encoder) withGeometry(e nn.Exec, pooled nn.V, clip *Clip) nn.V {
-	if !enc.Options.Geometry {
-		return pooled
+	if enc.Options.Geometry {
+		pooled = e.Concat(1, pooled, e.Const(dense(Geometry(clip), clip.T, GeometryDim)))
 	}
-	return e.Concat(1, pooled, e.Const(dense(Geometry(clip), clip.T, GeometryDim)))
+	if n := enc.Options.Entities; n > 0 {
+		ent := clip.Entities
+		if ent == nil {
+			ent = dense(make([]float32, clip.T*EntityFeaturesDim(n)), clip.T, EntityFeaturesDim(n))
+		}
+		pooled = e.Concat(1, pooled, e.Const(ent))
+	}
+	return pooled
 }

@@ -9,6 +9,7 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/videodit/videodit/diffusion"
 	"github.com/videodit/videodit/fusion"
 	"github.com/videodit/videodit/heads"
 	"github.com/videodit/videodit/segment"
@@ -23,7 +24,8 @@ var groundStages = []string{"segment", "encode", "text", "time", "fuse", "sequen
 //
 //  1. segment: the Segmenter's tracks and union masks M_t (Eq. 1-6);
 //  2. encode: diffusion features z, (T, d_v), conditioned on M_t and the
-//     query;
+//     query (and on each track's masks when the Encoder is a
+//     diffusion.TrackEncoder);
 //  3. text, time: e_text, (d_t), and e_time, (T, d_f);
 //  4. fuse: frame tokens u~, (T, d_LLM) (Eq. 13);
 //  5. sequence: the mixed-token sequence, (L, d_LLM), exactly
@@ -104,7 +106,7 @@ func (p *Pipeline) forward(s *stepper, v *Video, dims videoDims, query string) (
 	if err != nil {
 		return nil, err
 	}
-	frames, err := p.frameTokens(s, v, dims, seg.Union, query)
+	frames, err := p.frameTokens(s, v, dims, seg, query)
 	if err != nil {
 		return nil, err
 	}
@@ -162,13 +164,28 @@ func (p *Pipeline) segment(s *stepper, v *Video, dims videoDims, text string) (*
 }
 
 // frameTokens runs the stages encode, text, time and fuse: the frame
-// tokens u~, (T, d_LLM), of v conditioned on the union masks (nil for
-// none) and text.
-func (p *Pipeline) frameTokens(s *stepper, v *Video, dims videoDims, union []segment.Mask, text string) (*tensor.Dense, error) {
+// tokens u~, (T, d_LLM), of v conditioned on the segmentation seg (nil for
+// none: no masks) and text. An Encoder that is a diffusion.TrackEncoder
+// also gets each track's masks.
+func (p *Pipeline) frameTokens(s *stepper, v *Video, dims videoDims, seg *segment.Result, text string) (*tensor.Dense, error) {
 	if err := s.next("encode"); err != nil {
 		return nil, err
 	}
-	z, err := p.st.Encoder.Encode(s.ctx, v.Frames, union, text)
+	var union []segment.Mask
+	var tracks [][]segment.Mask
+	if seg != nil {
+		union = seg.Union
+		for _, tr := range seg.Tracks {
+			tracks = append(tracks, tr.Masks)
+		}
+	}
+	var z *tensor.Dense
+	var err error
+	if te, ok := p.st.Encoder.(diffusion.TrackEncoder); ok {
+		z, err = te.EncodeTracks(s.ctx, v.Frames, union, tracks, text)
+	} else {
+		z, err = p.st.Encoder.Encode(s.ctx, v.Frames, union, text)
+	}
 	if err != nil {
 		return nil, s.fail(err)
 	}

@@ -166,7 +166,11 @@ func (f *Frozen) Extract(ctx context.Context, frames *tensor.Dense, times []floa
 		return nil, fmt.Errorf("grounder: extract %q: segment: %w", query, err)
 	}
 	union := UnionMasks(seg, T, w, h)
-	pooled, err := f.Encoder.Pooled(ctx, frames, union, query)
+	tracks := make([][]segment.Mask, len(seg.Tracks))
+	for i, tr := range seg.Tracks {
+		tracks[i] = tr.Masks
+	}
+	pooled, err := f.Encoder.PooledTracks(ctx, frames, union, tracks, query)
 	if err != nil {
 		return nil, fmt.Errorf("grounder: extract %q: encode: %w", query, err)
 	}
