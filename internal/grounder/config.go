@@ -9,11 +9,13 @@ import (
 
 // Features names the per-frame visual features g_phi reads.
 const (
-	// DiffusionFeatures are the pooled early-step denoiser states and the
-	// union mask's geometry (diffusion.Encoder.Pooled): the paper's model.
+	// DiffusionFeatures are the pooled early-step denoiser states, the
+	// union mask's geometry and the entities' features
+	// (diffusion.Encoder.PooledTracks): the paper's model.
 	DiffusionFeatures = "diffusion"
-	// PixelFeatures are pooled raw pixels and the same geometry (PixelDim
-	// values): the "without DTL" ablation of Table IV.
+	// PixelFeatures are pooled raw pixels with the same geometry (PixelDim
+	// values) and the same entity features: the "without DTL" ablation of
+	// Table IV.
 	PixelFeatures = "pixels"
 )
 
@@ -23,7 +25,8 @@ type Config struct {
 	// Frames is T, the frames sampled from a video.
 	Frames int `json:"frames"`
 	// Features is DiffusionFeatures or PixelFeatures; PooledDim is the
-	// width g_phi reads (the encoder's PooledDim, or PixelDim).
+	// width g_phi reads (the encoder's PooledDim, or PixelDim plus the
+	// entity features' width).
 	Features  string `json:"features"`
 	PooledDim int    `json:"pooled_dim"`
 	// VisualDim is d_v (z_t), TextDim d_t (e_text), TimeDim d_f (e_time)

@@ -33,7 +33,7 @@ func ConfigFor(s *Sample, b Base, features string, objects, timeTokens int) Conf
 	c := DefaultConfig(s.PooledDim, len(s.Text), b.LM.Config().HiddenSize, s.AuxDim)
 	c.Frames, c.Features, c.ObjectTokens, c.TimeTokens = s.T(), features, objects, timeTokens
 	if features == PixelFeatures {
-		c.PooledDim = PixelDim
+		c.PooledDim = PixelDim + s.EntityDim
 	}
 	return c
 }

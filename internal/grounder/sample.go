@@ -41,6 +41,10 @@ func (f *Frozen) Key() string {
 	return fmt.Sprintf("%s|%+v", f.Name, o)
 }
 
+// entityDim is the width of the entity features that close each row of
+// the encoder's pooled features.
+func (f *Frozen) entityDim() int { return diffusion.EntityFeaturesDim(f.Encoder.Options.Entities) }
+
 // Sample is what the frozen stages make of one (video, query) pair, and
 // its targets: the unit the training recipe caches and trains on.
 type Sample struct {
@@ -51,10 +55,12 @@ type Sample struct {
 	// video's length.
 	Times    []float64
 	Duration float64
-	// Pooled holds diffusion.Encoder.Pooled, (T, PooledDim), row-major;
-	// Pixels the pixel features, (T, PixelDim).
+	// Pooled holds diffusion.Encoder.PooledTracks, (T, PooledDim),
+	// row-major, whose last EntityDim columns are the entity features
+	// (diffusion.EntityFeatures); Pixels the pixel features, (T, PixelDim).
 	Pooled, Pixels []float32
 	PooledDim      int
+	EntityDim      int
 	// Aux holds the auxiliary encoder's features, (T, AuxDim).
 	Aux    []float32
 	AuxDim int
@@ -90,8 +96,10 @@ func (s *Sample) Validate(c Config) error {
 		return fmt.Errorf("grounder: sample %s %q: no frames", s.Video, s.Query)
 	case c.Features == PixelFeatures && len(s.Pixels) != T*PixelDim:
 		return fail("pixel features", len(s.Pixels), T*PixelDim)
-	case c.Features != PixelFeatures && len(s.Pooled) != T*s.PooledDim:
+	case len(s.Pooled) != T*s.PooledDim:
 		return fail("pooled features", len(s.Pooled), T*s.PooledDim)
+	case s.EntityDim < 0 || s.EntityDim > s.PooledDim:
+		return fmt.Errorf("grounder: sample %s %q: %d entity features of %d pooled", s.Video, s.Query, s.EntityDim, s.PooledDim)
 	case len(s.Presence) != s.Nouns*T:
 		return fail("presence", len(s.Presence), s.Nouns*T)
 	case len(s.Choices) != len(s.ChoiceText)*len(s.Text):
@@ -110,7 +118,7 @@ func (s *Sample) Input(c Config) Input {
 	T := s.T()
 	in := Input{Text: s.Text, Tokens: s.Tokens}
 	if c.Features == PixelFeatures {
-		in.Pooled = matrix(s.Pixels, T, PixelDim)
+		in.Pooled = matrix(s.pixelRows(), T, PixelDim+s.EntityDim)
 	} else {
 		in.Pooled = matrix(s.Pooled, T, s.PooledDim)
 	}
@@ -121,6 +129,22 @@ func (s *Sample) Input(c Config) Input {
 		in.Choices = matrix(s.Choices, len(s.ChoiceText), len(s.Text))
 	}
 	return in
+}
+
+// pixelRows returns what the pixel variant reads, (T, PixelDim +
+// EntityDim) row-major: each frame's pixel features, then its entity
+// features from Pooled (nil when either array has the wrong size).
+func (s *Sample) pixelRows() []float32 {
+	T, P, E := s.T(), s.PooledDim, s.EntityDim
+	if len(s.Pixels) != T*PixelDim || len(s.Pooled) != T*P || E < 0 || E > P {
+		return nil
+	}
+	out := make([]float32, 0, T*(PixelDim+E))
+	for t := range T {
+		out = append(out, s.Pixels[t*PixelDim:(t+1)*PixelDim]...)
+		out = append(out, s.Pooled[(t+1)*P-E:(t+1)*P]...)
+	}
+	return out
 }
 
 // matrix returns data as an (r, c) tensor, or nil when its length is not
@@ -192,7 +216,7 @@ func (f *Frozen) Extract(ctx context.Context, frames *tensor.Dense, times []floa
 	}
 	s := &Sample{
 		Query: query, Kind: "ground", Times: append([]float64(nil), times...), Duration: duration,
-		Pooled: dense32(pooled), PooledDim: pooled.Shape()[1], Pixels: pix,
+		Pooled: dense32(pooled), PooledDim: pooled.Shape()[1], EntityDim: f.entityDim(), Pixels: pix,
 		Aux: dense32(aux), AuxDim: aux.Shape()[1], Text: text, Tokens: ids,
 		Presence: Presence(seg.Tracks, T), Nouns: len(seg.Tracks), Answer: -1,
 	}

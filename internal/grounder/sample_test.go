@@ -248,6 +248,41 @@ func TestSampleInput(t *testing.T) {
 	}
 }
 
+// TestPixelInputKeepsEntities checks that the pixel variant reads each
+// frame's pixel features followed by the entity features that close the
+// frame's row of Pooled.
+func TestPixelInputKeepsEntities(t *testing.T) {
+	tok := tinyTokenizer(t)
+	s := synthSample(t, tok, 1, "the ball", 1, 2, false, -1)
+	const E = 2
+	s.EntityDim = E
+	s.Pixels = make([]float32, tinyT*PixelDim)
+	var want []float32
+	for f := range tinyT {
+		s.Pixels[f*PixelDim] = float32(100 + f)
+		row := make([]float32, PixelDim+E)
+		row[0] = float32(100 + f)
+		copy(row[PixelDim:], s.Pooled[(f+1)*tinyPooled-E:(f+1)*tinyPooled])
+		want = append(want, row...)
+	}
+	c := tinyConfig()
+	c.Features, c.PooledDim = PixelFeatures, PixelDim+E
+	if err := s.Validate(c); err != nil {
+		t.Fatal(err)
+	}
+	in := s.Input(c)
+	if diff := cmp.Diff([]int{tinyT, PixelDim + E}, []int(in.Pooled.Shape())); diff != "" {
+		t.Fatalf("shape (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, in.Pooled.Float32s()); diff != "" {
+		t.Errorf("pixel input (-want +got):\n%s", diff)
+	}
+	s.EntityDim = tinyPooled + 1
+	if err := s.Validate(c); err == nil {
+		t.Error("Validate accepts more entity features than pooled ones")
+	}
+}
+
 // fakeSegmenter finds one track: a box in the frames from start on.
 type fakeSegmenter struct {
 	start int
