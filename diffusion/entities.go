@@ -13,7 +13,7 @@ import (
 // EntityDim is the number of per-frame features of one entity slot and
 // PairDim the number of one pair of slots (EntityFeatures).
 const (
-	EntityDim = 15
+	EntityDim = 17
 	PairDim   = 4
 )
 
@@ -36,14 +36,18 @@ func EntityFeaturesDim(slots int) int {
 // (one mask sequence per entity in query order, each of len T and H x W)
 // on frames (T, H, W, 3) in [0, 1] (a 0 x 0 mask, which some segmenters
 // leave before their start, reads as empty): shape (T, EntityFeaturesDim(slots)),
-// axes (frame, feature). A slot without a track, and a frame where its
-// mask is empty, is all zeros. Each slot holds EntityDim values:
+// axes (frame, feature). A slot without a track is all zeros. Each slot
+// holds EntityDim values:
 //
 //	0-7 the mask's geometry, as Geometry describes the union mask
 //	8-10 its mean colour
 //	11-13 10 times the mean colour's change since the previous frame (0 when
 //	  either frame's mask is empty)
 //	14 at-border: 1 when the mask touches the frame's edge
+//	15 entry: the presence's change since the previous frame (1 where the
+//	  mask appears, -1 where it vanishes, 0 on the first frame)
+//	16 10 times the area's change since the previous frame (an empty mask
+//	  has area 0)
 //
 // then each pair of slots (i < j, in order (0,1), (0,2), ..., (1,2), ...)
 // PairDim values, zero unless both masks are non-empty:
@@ -54,7 +58,8 @@ func EntityFeaturesDim(slots int) int {
 //	2 overlap: the intersection over union of the bounding boxes
 //	3 distance: the distance between the centroids, as a fraction
 //
-// The union mask's features say where the entities are as a whole; a query
+// A frame where the slot's mask is empty has zeros but for 15 and 16. The
+// union mask's features say where the entities are as a whole; a query
 // about one of them ("the ball changes colour", "the cube touches the
 // ball") needs each one's own state, which these give.
 func EntityFeatures(frames *tensor.Dense, tracks [][]segment.Mask, slots int) ([]float32, error) {
@@ -96,6 +101,9 @@ func EntityFeatures(frames *tensor.Dense, tracks [][]segment.Mask, slots int) ([
 				prev = out[(t-1)*dim+i*EntityDim : (t-1)*dim+(i+1)*EntityDim]
 			}
 			boxes[i][t] = describeEntity(g, prev, m, px[t*h*w*3:(t+1)*h*w*3])
+			if prev != nil {
+				g[15], g[16] = g[0]-prev[0], 10*(g[1]-prev[1])
+			}
 		}
 	}
 	side := float64(max(w, h))

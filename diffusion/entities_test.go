@@ -43,11 +43,25 @@ func TestEntityFeatures(t *testing.T) {
 	}
 	red, blue := [3]float32{1, 0, 0}, [3]float32{0, 0, 1}
 	// Slot features: geometry, colour, colour change, at-border.
-	slot := func(bx segment.Box, col, dcol [3]float32, dx, dy float32, border float32) []float32 {
+	// Slot features: geometry, colour, colour change, at-border, entry
+	// and area change (prevArea -1: the first frame).
+	slot := func(bx segment.Box, col, dcol [3]float32, dx, dy float32, border float32, prevArea int) []float32 {
 		n := float32(bx.Area())
+		entry, darea := float32(0), float32(0)
+		if prevArea >= 0 {
+			entry, darea = 0, 10*(n-float32(prevArea))/256
+			if prevArea == 0 {
+				entry = 1
+			}
+		}
 		return []float32{1, n / 256, float32(bx.X0+bx.X1) / 32, float32(bx.Y0+bx.Y1) / 32,
 			float32(bx.X1-bx.X0) / 16, float32(bx.Y1-bx.Y0) / 16, dx, dy,
-			col[0], col[1], col[2], dcol[0], dcol[1], dcol[2], border}
+			col[0], col[1], col[2], dcol[0], dcol[1], dcol[2], border, entry, darea}
+	}
+	gone := func(prevArea int) []float32 { // a mask that vanished
+		g := make([]float32, EntityDim)
+		g[15], g[16] = -1, -10*float32(prevArea)/256
+		return g
 	}
 	zero := make([]float32, EntityDim)
 	pairZero := make([]float32, PairDim)
@@ -64,19 +78,19 @@ func TestEntityFeatures(t *testing.T) {
 			tracks: [][]segment.Mask{mk(a, c)},
 			slots:  1,
 			want: [][]float32{
-				slot(a, red, [3]float32{}, 0, 0, 0),
-				slot(c, blue, [3]float32{-10, 0, 10}, 10*(8.0-5)/16, 10*(10.0-8)/16, 0),
+				slot(a, red, [3]float32{}, 0, 0, 0, -1),
+				slot(c, blue, [3]float32{-10, 0, 10}, 10*(8.0-5)/16, 10*(10.0-8)/16, 0, 48),
 			},
 		},
 		{
-			name:   "two entities apart, then one gone; a missing third slot",
+			name:   "two entities apart, then one vanishes; a missing third slot",
 			frames: colourFrames([]segment.Box{a, a}, [][3]float32{red, red}),
 			tracks: [][]segment.Mask{mk(a, a), mk(b, none)},
 			slots:  3,
 			want: [][]float32{
-				cat(slot(a, red, [3]float32{}, 0, 0, 0), slot(b, [3]float32{}, [3]float32{}, 0, 0, 0), zero,
+				cat(slot(a, red, [3]float32{}, 0, 0, 0, -1), slot(b, [3]float32{}, [3]float32{}, 0, 0, 0, -1), zero,
 					[]float32{1, 2.0 / 16, 0, float32(math.Hypot(7, 2) / 16)}, pairZero, pairZero),
-				cat(slot(a, red, [3]float32{}, 0, 0, 0), zero, zero, pairZero, pairZero, pairZero),
+				cat(slot(a, red, [3]float32{}, 0, 0, 0, 48), gone(16), zero, pairZero, pairZero, pairZero),
 			},
 		},
 		{
@@ -85,13 +99,20 @@ func TestEntityFeatures(t *testing.T) {
 			tracks: [][]segment.Mask{mk(a), mk(c), mk(edge)},
 			slots:  3,
 			want: [][]float32{cat(
-				slot(a, [3]float32{}, [3]float32{}, 0, 0, 0),
-				slot(c, [3]float32{}, [3]float32{}, 0, 0, 0),
-				slot(edge, [3]float32{}, [3]float32{}, 0, 0, 1),
+				slot(a, [3]float32{}, [3]float32{}, 0, 0, 0, -1),
+				slot(c, [3]float32{}, [3]float32{}, 0, 0, 0, -1),
+				slot(edge, [3]float32{}, [3]float32{}, 0, 0, 1, -1),
 				[]float32{1, 0, 8.0 / (48 + 16 - 8), float32(math.Hypot(3, 2) / 16)},
 				[]float32{1, 2.0 / 16, 0, float32(math.Hypot(4, 7) / 16)},
 				[]float32{1, float32(math.Hypot(4, 6) / 16), 0, float32(math.Hypot(7, 9) / 16)},
 			)},
+		},
+		{
+			name:   "an entity appears",
+			frames: colourFrames([]segment.Box{none, a}, [][3]float32{red, red}),
+			tracks: [][]segment.Mask{mk(none, a)},
+			slots:  1,
+			want:   [][]float32{zero, slot(a, red, [3]float32{}, 0, 0, 0, 0)},
 		},
 		{
 			name:   "a 0 x 0 mask reads as empty",
