@@ -27,6 +27,18 @@
 //     of several blocks at tau_0; Config.Pool pools them per frame over all
 //     positions and over the positions inside M_t; the Encoder's g_phi
 //     projects them to z_t of width d_v.
+//   - Mask features beyond the paper (Options.Geometry, Options.Entities):
+//     the pooled states say what is inside M_t, not where each entity is,
+//     and M_t merges the entities, so a query about one of them ("the cube
+//     turns red") or two ("the cube touches the ball") cannot be read from
+//     them. Geometry appends the union mask's presence, area, centroid, box
+//     and motion; EntityFeatures appends, per entity slot (query order),
+//     the same for the entity's own mask plus its mean colour and its
+//     changes, border contact, entry and area change, and per pair of slots
+//     the boxes' gap, overlap and centroid distance. They are cheap
+//     functions of the masks the entity stage already made; g_phi reads them
+//     with the pooled states. An encoder that is a TrackEncoder gets the
+//     tracks from the pipeline; Encode alone gives zeros in their place.
 //   - KL regularisation (Eq. 17-20): AuxEncoder (FrameClassifier by
 //     default, a frame encoder trained to recognise the benchmark's colours
 //     and shapes) and KLLoss, the mean over frames of
