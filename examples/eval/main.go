@@ -70,6 +70,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "random seed (with -baseline random)")
 	var mo modelOptions
 	fs.StringVar(&mo.model, "model", "", "score a model: default, or a checkpoint directory of examples/train-grounder")
+	track := fs.Bool("track", false, "with -model: score Track's event decision (each query on its own video and on the next one) instead")
 	ablate := fs.Bool("ablate", false, "train and score the variants of -variants (paper Table IV) on -train, scored on -data")
 	fs.StringVar(&mo.variants, "variants", "full,no-dtl,no-objects,no-time", "with -ablate: the variants")
 	fs.StringVar(&mo.seeds, "seeds", "1,2,3", "with -ablate: training seeds")
@@ -101,8 +102,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runAblate(context.Background(), mo, stdout, stderr)
 	case mo.model != "" && *data == "":
 		return errors.New("-model needs -data DIR")
+	case mo.model != "" && *track:
+		return runTrack(context.Background(), mo, stdout, stderr)
 	case mo.model != "":
 		return runModel(context.Background(), mo, stdout, stderr)
+	case *track:
+		return errors.New("-track needs -model")
 	}
 	var qs []heads.Query
 	switch {

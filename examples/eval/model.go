@@ -51,6 +51,12 @@ func splitSamples(ctx context.Context, f *grounder.Frozen, o modelOptions, dir s
 	if limit > 0 && limit < len(items) {
 		items = items[:limit]
 	}
+	return itemSamples(ctx, f, o, dir, items, log)
+}
+
+// itemSamples returns the samples of items (of the split in dir, named in
+// progress lines), features cached in o.cache when set.
+func itemSamples(ctx context.Context, f *grounder.Frozen, o modelOptions, dir string, items []grounder.Item, log io.Writer) ([]*grounder.Sample, error) {
 	cache := grounder.Cache{Dir: o.cache}
 	if o.cache == "" {
 		tmp, err := os.MkdirTemp("", "eval-cache")
@@ -67,17 +73,16 @@ func splitSamples(ctx context.Context, f *grounder.Frozen, o modelOptions, dir s
 	})
 }
 
-// runModel scores the default model (-model default) or a checkpoint
-// directory of examples/train-grounder on the split, next to the random
-// and (with -train) prior baselines, and writes one JSON object.
-func runModel(ctx context.Context, o modelOptions, out, log io.Writer) error {
+// loadModel returns the frozen stages, the language model and the trained
+// parts of -model (default, or a checkpoint directory).
+func loadModel(ctx context.Context, o modelOptions) (*grounder.Frozen, grounder.Base, *grounder.Model, error) {
 	eo, err := o.encoderOptions()
 	if err != nil {
-		return err
+		return nil, grounder.Base{}, nil, err
 	}
 	frozen, base, err := grounder.LoadDefaults(ctx, eo)
 	if err != nil {
-		return err
+		return nil, grounder.Base{}, nil, err
 	}
 	fsys := defaultmodel.Weights()
 	if o.model != "default" {
@@ -85,10 +90,21 @@ func runModel(ctx context.Context, o modelOptions, out, log io.Writer) error {
 	}
 	m, _, err := grounder.Load(ctx, fsys, base)
 	if err != nil {
-		return fmt.Errorf("-model %s: %w", o.model, err)
+		return nil, grounder.Base{}, nil, fmt.Errorf("-model %s: %w", o.model, err)
 	}
 	if m.Config.Frames != o.frames {
-		return fmt.Errorf("-frames %d: the model %s was trained on %d frames", o.frames, o.model, m.Config.Frames)
+		return nil, grounder.Base{}, nil, fmt.Errorf("-frames %d: the model %s was trained on %d frames", o.frames, o.model, m.Config.Frames)
+	}
+	return frozen, base, m, nil
+}
+
+// runModel scores the default model (-model default) or a checkpoint
+// directory of examples/train-grounder on the split, next to the random
+// and (with -train) prior baselines, and writes one JSON object.
+func runModel(ctx context.Context, o modelOptions, out, log io.Writer) error {
+	frozen, base, m, err := loadModel(ctx, o)
+	if err != nil {
+		return err
 	}
 	samples, err := splitSamples(ctx, frozen, o, o.data, o.limit, log)
 	if err != nil {

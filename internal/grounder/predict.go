@@ -9,8 +9,10 @@ import (
 
 // Prediction is the model's answer for one Sample.
 type Prediction struct {
-	// Spans are the ranked spans in seconds, best first.
-	Spans []heads.Span
+	// Spans are the ranked spans in seconds, best first, and Scores their
+	// scores p_s(s) p_e(e) (Eq. 16).
+	Spans  []heads.Span
+	Scores []float64
 	// Answer is the chosen choice's index (-1 without choices).
 	Answer int
 }
@@ -44,6 +46,7 @@ func Predict(m *Model, b Base, s *Sample, k int, maxIoU float64) (*Prediction, e
 			return nil, fmt.Errorf("grounder: %s %q: %w", s.Video, s.Query, err)
 		}
 		p.Spans = append(p.Spans, sp)
+		p.Scores = append(p.Scores, f.Score)
 	}
 	if out.Answer != nil {
 		a := e.Dense(out.Answer).Float32s()
