@@ -48,12 +48,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/videodit/videodit/heads"
+	"github.com/videodit/videodit/internal/grounder"
 	"github.com/videodit/videodit/internal/dataset"
 )
 
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" { // -ablate trains
+		debug.SetMemoryLimit(grounder.MemoryLimit)
+	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "eval:", err)
 		os.Exit(1)

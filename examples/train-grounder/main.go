@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/videodit/videodit/internal/grounder"
@@ -48,6 +49,9 @@ type options struct {
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("train-grounder: ")
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(grounder.MemoryLimit)
+	}
 	var o options
 	flag.StringVar(&o.train, "train", "", "training split written by examples/synth")
 	flag.StringVar(&o.test, "test", "", "held-out split evaluated at the end (optional)")

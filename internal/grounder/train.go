@@ -48,6 +48,13 @@ type TrainOptions struct {
 	Log func(format string, args ...any)
 }
 
+// MemoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit) the
+// training programs set when GOMEMLIMIT is not: each step's graph leaves
+// hundreds of megabytes of garbage, and on one or two cores the collector's
+// default pacing let a 1000-sample run grow past 24 GB and be killed; with
+// the limit it stays near 6 GB at the same speed.
+const MemoryLimit = 6 << 30
+
 // State is a run's progress, Out/state.json.
 type State struct {
 	Step int `json:"step"`
