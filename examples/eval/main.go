@@ -51,8 +51,8 @@ import (
 	"runtime/debug"
 
 	"github.com/videodit/videodit/heads"
-	"github.com/videodit/videodit/internal/grounder"
 	"github.com/videodit/videodit/internal/dataset"
+	"github.com/videodit/videodit/internal/grounder"
 )
 
 func main() {
