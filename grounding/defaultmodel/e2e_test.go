@@ -19,15 +19,16 @@ import (
 // The end-to-end clip: video e2eIndex of the benchmark's seed e2eSeed (a
 // seed no training used), its query e2eQuery ("the orange cross is in
 // motion for the first time", 2.75-6.00 s), and the IoU its top span must
-// reach. The bound is set by the shipped model's quality, not the issue's
-// target: on this clip it predicts 0.00-11.75 s (IoU 0.28); on the test
-// split it reaches R1@0.5 5.8 and mIoU 12.4 (weights/TRAINING.md). A
-// retrained model that loses this overlap fails the test.
+// reach. The bound is set by the shipped model's quality on this one clip,
+// not the issue's target: it predicts 3.00-5.25 s (IoU 0.69), while on the
+// test split it reaches only R1@0.5 4.6 and mIoU 7.6
+// (weights/TRAINING.md). A retrained model that loses this overlap fails
+// the test.
 const (
 	e2eSeed   = 2026
 	e2eIndex  = 0
 	e2eQuery  = 1
-	e2eMinIoU = 0.2
+	e2eMinIoU = 0.5
 )
 
 // benchClip writes the end-to-end clip as mp4 (ffmpeg) and decodes it as a
@@ -75,7 +76,9 @@ func TestGroundEndToEnd(t *testing.T) {
 		t.Fatalf("Ground(%q) returned no span", query)
 	}
 	top := heads.Span{Start: res.Spans[0].Start, End: res.Spans[0].End}
-	if iou := heads.IoU(top, truth); iou < e2eMinIoU {
+	iou := heads.IoU(top, truth)
+	t.Logf("Ground(%q): top span %.2f-%.2f s, truth %.2f-%.2f s, IoU %.3f", query, top.Start, top.End, truth.Start, truth.End, iou)
+	if iou < e2eMinIoU {
 		t.Errorf("Ground(%q) top span %+v, truth %+v: IoU %.3f, want >= %g", query, top, truth, iou, e2eMinIoU)
 	}
 

@@ -13,12 +13,18 @@ import (
 	"github.com/videodit/videodit/segment/learneddet"
 )
 
+// DefaultEntities is the number of entity slots of the default model's
+// pooled features (diffusion.Options.Entities): a benchmark query names at
+// most four entities (two clauses of two).
+const DefaultEntities = 4
+
 // DefaultEncoderOptions are the diffusion knobs of the default model: the
-// paper's trajectory (diffusion.DefaultOptions) with the mask geometry
-// appended to the pooled features.
+// paper's trajectory (diffusion.DefaultOptions) with the union mask's
+// geometry and the entities' own features appended to the pooled features.
 func DefaultEncoderOptions() diffusion.Options {
 	o := diffusion.DefaultOptions()
 	o.Geometry = true
+	o.Entities = DefaultEntities
 	return o
 }
 
@@ -33,14 +39,19 @@ func SegmentOptions() segment.Options {
 }
 
 // LoadDefaults returns the SDK's default frozen stages (segment with the
-// learned detector, the pretrained denoiser under the encoder options o,
+// learned detector refined by the shape classifier, the pretrained denoiser under the encoder options o,
 // the default text encoder, the auxiliary frame classifier) and the default
 // language model with its tokenizer, each a fresh copy.
 func LoadDefaults(ctx context.Context, o diffusion.Options) (*Frozen, Base, error) {
-	det, err := learneddet.Load(ctx)
+	base, err := learneddet.Load(ctx)
 	if err != nil {
 		return nil, Base{}, err
 	}
+	shapes, err := learneddet.ShippedShapes(ctx)
+	if err != nil {
+		return nil, Base{}, err
+	}
+	det := &learneddet.ShapeDetector{Base: base, Shapes: shapes, MinArea: learneddet.DefaultMinArea}
 	seg, err := segment.New(nil, det, nil, SegmentOptions())
 	if err != nil {
 		return nil, Base{}, err
@@ -65,13 +76,17 @@ func LoadDefaults(ctx context.Context, o diffusion.Options) (*Frozen, Base, erro
 	if err != nil {
 		return nil, Base{}, err
 	}
-	did, err := lora.Identity(ctx, det.Model())
+	did, err := lora.Identity(ctx, base.Model())
+	if err != nil {
+		return nil, Base{}, err
+	}
+	sid, err := lora.Identity(ctx, shapes)
 	if err != nil {
 		return nil, Base{}, err
 	}
 	f := &Frozen{
 		Segmenter: seg, Encoder: enc, Text: text, Aux: aux, Tok: tok,
-		Name: fmt.Sprintf("denoiser %s detector %s segment %+v", id, did, SegmentOptions()),
+		Name: fmt.Sprintf("denoiser %s detector %s shapes %s (min area %d) segment %+v", id, did, sid, det.MinArea, SegmentOptions()),
 	}
 	return f, Base{LM: m, Tok: tok}, nil
 }

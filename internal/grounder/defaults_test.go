@@ -12,9 +12,9 @@ import (
 
 func TestDefaultEncoderOptions(t *testing.T) {
 	want := diffusion.DefaultOptions()
-	want.Geometry = true
+	want.Geometry, want.Entities = true, 4
 	if diff := cmp.Diff(want, DefaultEncoderOptions(), cmp.Comparer(func(a, b func(int, int)) bool { return a == nil && b == nil })); diff != "" {
-		t.Errorf("DefaultEncoderOptions (-paper defaults with geometry +got):\n%s", diff)
+		t.Errorf("DefaultEncoderOptions (-paper defaults with geometry and 4 entity slots +got):\n%s", diff)
 	}
 }
 

@@ -79,7 +79,7 @@ func TestPredictDecodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(&Prediction{Spans: []heads.Span{want}, Answer: wantAns}, p, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+	if diff := cmp.Diff(&Prediction{Spans: []heads.Span{want}, Scores: []float64{best}, Answer: wantAns}, p, cmpopts.EquateApprox(0, 1e-6)); diff != "" {
 		t.Errorf("Predict (-want +got):\n%s", diff)
 	}
 }
