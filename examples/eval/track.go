@@ -31,7 +31,7 @@ type trackReport struct {
 }
 
 // runTrack measures Track's event decision for -model on -data: every
-// grounding query of the first -limit items is scored (the top span's
+// grounding query among the first -limit items is scored (the top span's
 // score p_s p_e, as Track computes it) on its own video, where the event
 // happens, and on the next video of the split, where its entities and
 // event are mostly absent (a random other video can show the same event;
@@ -41,12 +41,18 @@ func runTrack(ctx context.Context, o modelOptions, out, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	items, err := grounder.SplitItems(o.data, false)
+	all, err := grounder.SplitItems(o.data, true)
 	if err != nil {
 		return err
 	}
-	if o.limit > 0 && o.limit < len(items) {
-		items = items[:o.limit]
+	if o.limit > 0 && o.limit < len(all) {
+		all = all[:o.limit]
+	}
+	var items []grounder.Item // the grounding queries among the first -limit items
+	for _, it := range all {
+		if len(it.Choices) == 0 {
+			items = append(items, it)
+		}
 	}
 	neg, err := otherVideo(items)
 	if err != nil {
