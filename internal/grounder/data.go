@@ -157,7 +157,6 @@ func buildVideo(ctx context.Context, f *Frozen, cache Cache, items []Item, idx [
 			}
 		}
 		s.Video, s.Kind, s.Answer, s.GT = it.ID, it.Kind, it.Answer, it.GT
-		s.EntityDim = f.entityDim() // the cache key holds the encoder's options
 		s.Start, s.End = FrameTargets(s.Times, it.GT[0][0], it.GT[0][1])
 		out[i] = s
 	}

@@ -72,14 +72,20 @@ func (d *ShapeDetector) Detect(ctx context.Context, frames *tensor.Dense, phrase
 	type part struct {
 		i, t  int
 		mask  segment.Mask
+		box   segment.Box
 		score float64
 	}
 	var parts []part
 	var inputs []float32
 	out := make([][][]segment.Proposal, len(props))
+	shape := make([]int, len(props)) // the class each phrase names, or -1
 	for i, pp := range props {
 		out[i] = make([][]segment.Proposal, len(pp))
-		if i >= len(phrases) || d.shapeOf(phrases[i]) < 0 {
+		shape[i] = -1
+		if i < len(phrases) {
+			shape[i] = d.shapeOf(phrases[i])
+		}
+		if shape[i] < 0 {
 			copy(out[i], pp)
 			continue
 		}
@@ -95,10 +101,9 @@ func (d *ShapeDetector) Detect(ctx context.Context, frames *tensor.Dense, phrase
 						break
 					}
 					box, _ := c.Box()
-					in := make([]float32, ShapeInputDim)
-					ShapeInput(in, frame, w, h, box, MedianColour(frame, c))
-					inputs = append(inputs, in...)
-					parts = append(parts, part{i: i, t: t, mask: c, score: p.Score})
+					inputs = append(inputs, make([]float32, ShapeInputDim)...)
+					ShapeInput(inputs[len(inputs)-ShapeInputDim:], frame, w, h, box, MedianColour(frame, c))
+					parts = append(parts, part{i: i, t: t, mask: c, box: box, score: p.Score})
 				}
 			}
 		}
@@ -112,9 +117,8 @@ func (d *ShapeDetector) Detect(ctx context.Context, frames *tensor.Dense, phrase
 	}
 	n := len(d.Shapes.Config.Shapes)
 	for k, p := range parts {
-		box, _ := p.mask.Box()
-		q := float64(prob[k*n+d.shapeOf(phrases[p.i])])
-		out[p.i][p.t] = append(out[p.i][p.t], segment.Proposal{Mask: p.mask, Box: box, Score: p.score * q})
+		q := float64(prob[k*n+shape[p.i]])
+		out[p.i][p.t] = append(out[p.i][p.t], segment.Proposal{Mask: p.mask, Box: p.box, Score: p.score * q})
 	}
 	return out, nil
 }
