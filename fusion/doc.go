@@ -23,7 +23,13 @@
 //     (base 10000, the paper's default), LearnedTime the MLP on
 //     [tau, tau^2] of Eq. 12.
 //   - Fuser (Fuse, OutDim): z (T, d_v), e_text (d_t) and e_time (T, d_f) ->
-//     frame tokens (T, d_LLM). ConcatFuser is Eq. 13.
+//     frame tokens (T, d_LLM). ConcatFuser is Eq. 13, frame by frame.
+//     ContextFuser, the default model's, adds temporal context before the
+//     projection: two layers over a window of 2R+1 frames and the sums of
+//     their outputs over the earlier and the later frames, so a frame
+//     token can tell where an event starts and what happened before and
+//     after it (see its doc for why the paper's frame-wise projection was
+//     not enough here).
 //   - The mixed-token sequence: NewLayout places instruction, object, time
 //     and frame tokens (see Layout for the exact order and an example) under
 //     Budgets (N_obj, N_time; paper Table V, default 4/8), Assemble builds
@@ -43,7 +49,7 @@
 // # Executors
 //
 // The networks (TextTransformer.Forward, LearnedTime.Forward,
-// ConcatFuser.Forward, Assemble) are written once on internal/nn's Exec:
+// ConcatFuser.Forward, ContextFuser.Forward, Assemble) are written once on internal/nn's Exec:
 // the graph executor trains them, the eager executor runs the
 // tensor-in/tensor-out methods of the interfaces. Shape errors name both
 // sides of the mismatch.

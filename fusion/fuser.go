@@ -71,12 +71,17 @@ func (f *ConcatFuser) OutDim() int { return f.cfg.LLMDim }
 
 // Fuse computes Eq. 13 on the eager executor.
 func (f *ConcatFuser) Fuse(z *tensor.Dense, eText []float32, eTime *tensor.Dense) (*tensor.Dense, error) {
+	return fuseEager(f.Forward, z, eText, eTime)
+}
+
+// fuseEager runs a fuser's Forward on the eager executor.
+func fuseEager(forward func(e nn.Exec, z, eText, eTime nn.V) (nn.V, error), z *tensor.Dense, eText []float32, eTime *tensor.Dense) (*tensor.Dense, error) {
 	if z == nil || eTime == nil {
 		return nil, fmt.Errorf("fusion: fuse: nil frame features or time embeddings")
 	}
 	e := nn.NewEager()
 	text := tensor.New(tensor.WithShape(len(eText)), tensor.WithBacking(append([]float32(nil), eText...)))
-	out, err := f.Forward(e, e.Const(z), e.Const(text), e.Const(eTime))
+	out, err := forward(e, e.Const(z), e.Const(text), e.Const(eTime))
 	if err != nil {
 		return nil, err
 	}
@@ -91,30 +96,40 @@ func (f *ConcatFuser) Fuse(z *tensor.Dense, eText []float32, eTime *tensor.Dense
 // parameters and every input that is a parameter or the output of one.
 // It checks the shapes first and fails naming both sides of a mismatch.
 func (f *ConcatFuser) Forward(e nn.Exec, z, eText, eTime nn.V) (nn.V, error) {
+	u, err := normalisedInput(e, f.cfg, &f.Norm, z, eText, eTime)
+	if err != nil {
+		return nil, err
+	}
+	return f.Proj.Forward(e, u), nil
+}
+
+// normalisedInput checks the shapes of z (T, d_v), eText (d_t) or (1, d_t)
+// and eTime (T, d_f) against cfg, naming both sides of a mismatch, and
+// returns u = norm([z_t; e_text; e_time(t)]), (T, d_v+d_t+d_f) (Eq. 13).
+func normalisedInput(e nn.Exec, cfg FuserConfig, norm *nn.LayerNorm, z, eText, eTime nn.V) (nn.V, error) {
 	zs, ts, fs := z.Shape(), eText.Shape(), eTime.Shape()
 	if len(zs) != 2 {
-		return nil, fmt.Errorf("fusion: frame features z have shape %v, want (T, d_v=%d)", zs, f.cfg.VisualDim)
+		return nil, fmt.Errorf("fusion: frame features z have shape %v, want (T, d_v=%d)", zs, cfg.VisualDim)
 	}
 	T := zs[0]
 	switch {
 	case T == 0:
 		return nil, fmt.Errorf("fusion: frame features z have no frames (T = 0)")
-	case zs[1] != f.cfg.VisualDim:
-		return nil, fmt.Errorf("fusion: frame features z have width %d, the fuser expects d_v = %d", zs[1], f.cfg.VisualDim)
-	case !(len(ts) == 1 || len(ts) == 2 && ts[0] == 1) || ts[len(ts)-1] != f.cfg.TextDim:
-		return nil, fmt.Errorf("fusion: text embedding has shape %v, the fuser expects (d_t=%d)", ts, f.cfg.TextDim)
-	case len(fs) != 2 || fs[1] != f.cfg.TimeDim:
-		return nil, fmt.Errorf("fusion: time embeddings have shape %v, the fuser expects (T=%d, d_f=%d)", fs, T, f.cfg.TimeDim)
+	case zs[1] != cfg.VisualDim:
+		return nil, fmt.Errorf("fusion: frame features z have width %d, the fuser expects d_v = %d", zs[1], cfg.VisualDim)
+	case !(len(ts) == 1 || len(ts) == 2 && ts[0] == 1) || ts[len(ts)-1] != cfg.TextDim:
+		return nil, fmt.Errorf("fusion: text embedding has shape %v, the fuser expects (d_t=%d)", ts, cfg.TextDim)
+	case len(fs) != 2 || fs[1] != cfg.TimeDim:
+		return nil, fmt.Errorf("fusion: time embeddings have shape %v, the fuser expects (T=%d, d_f=%d)", fs, T, cfg.TimeDim)
 	case fs[0] != T:
 		return nil, fmt.Errorf("fusion: frame features z have %d frames, time embeddings %d", T, fs[0])
 	}
 	if len(ts) == 2 {
-		eText = e.Reshape(eText, f.cfg.TextDim)
+		eText = e.Reshape(eText, cfg.TextDim)
 	}
 	// Repeat e_text on every frame: zeros (T, d_t) + e_text broadcasts,
 	// and the gradient of the broadcast sums over the frames.
-	zeros := tensor.New(tensor.WithShape(T, f.cfg.TextDim), tensor.WithBacking(make([]float32, T*f.cfg.TextDim)))
+	zeros := tensor.New(tensor.WithShape(T, cfg.TextDim), tensor.WithBacking(make([]float32, T*cfg.TextDim)))
 	text := e.Add(e.Const(zeros), eText)
-	u := e.Concat(1, z, text, eTime)
-	return f.Proj.Forward(e, f.Norm.Forward(e, u)), nil
+	return norm.Forward(e, e.Concat(1, z, text, eTime)), nil
 }

@@ -122,7 +122,7 @@ func run(ctx context.Context, o options) error {
 	if o.out == "" {
 		return fmt.Errorf("-out is required to train")
 	}
-	m, set, adam, start, err := initOrResume(ctx, o, base, train[0])
+	m, set, adam, start, err := initOrResume(ctx, o, base, train)
 	if err != nil {
 		return err
 	}
@@ -177,8 +177,10 @@ func samples(ctx context.Context, frozen *grounder.Frozen, o options, dir string
 }
 
 // initOrResume returns a fresh model with adapters on base's language
-// model, or the latest checkpoint of -out with -resume.
-func initOrResume(ctx context.Context, o options, base grounder.Base, s *grounder.Sample) (*grounder.Model, *lora.Set, *optim.AdamW, int, error) {
+// model, g_phi's input standardised on the training samples, or the latest
+// checkpoint of -out with -resume.
+func initOrResume(ctx context.Context, o options, base grounder.Base, train []*grounder.Sample) (*grounder.Model, *lora.Set, *optim.AdamW, int, error) {
+	s := train[0]
 	adam := grounder.NewAdamW()
 	if o.resume {
 		st, err := grounder.ReadState(o.out)
@@ -202,6 +204,10 @@ func initOrResume(ctx context.Context, o options, base grounder.Base, s *grounde
 	c := grounder.ConfigFor(s, base, o.features, o.objects, o.timeTokens)
 	m, set, err := grounder.Init(ctx, base, c, o.seed)
 	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	if err := m.Standardize(train); err != nil {
+		set.Detach()
 		return nil, nil, nil, 0, err
 	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {

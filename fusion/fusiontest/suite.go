@@ -173,6 +173,19 @@ func dense(seed, rows, cols int) *tensor.Dense {
 // on frame counts that disagree.
 func Fuser(t testing.TB, f fusion.Fuser, dv, dt, df int) {
 	t.Helper()
+	fuserContract(t, f, dv, dt, df, true)
+}
+
+// ClipFuser checks f as Fuser does, for a fuser whose frame tokens read
+// the whole clip (fusion.ContextFuser): every check but the frame-wise one.
+func ClipFuser(t testing.TB, f fusion.Fuser, dv, dt, df int) {
+	t.Helper()
+	fuserContract(t, f, dv, dt, df, false)
+}
+
+// fuserContract runs Fuser's checks; framewise adds the frame-wise one.
+func fuserContract(t testing.TB, f fusion.Fuser, dv, dt, df int, framewise bool) {
+	t.Helper()
 	out := f.OutDim()
 	if out < 1 {
 		t.Fatalf("OutDim() = %d, want >= 1", out)
@@ -197,15 +210,17 @@ func Fuser(t testing.TB, f fusion.Fuser, dv, dt, df int) {
 	if !equalWithin(u.Float32s(), again.Float32s(), 0) {
 		t.Errorf("Fuse not deterministic")
 	}
-	for tt := range T {
-		zt := tensor.New(tensor.WithShape(1, dv), tensor.WithBacking(append([]float32(nil), z.Float32s()[tt*dv:(tt+1)*dv]...)))
-		ett := tensor.New(tensor.WithShape(1, df), tensor.WithBacking(append([]float32(nil), et.Float32s()[tt*df:(tt+1)*df]...)))
-		one, err := f.Fuse(zt, text, ett)
-		if err != nil {
-			t.Fatalf("Fuse of frame %d alone: %v", tt, err)
-		}
-		if !equalWithin(one.Float32s(), u.Float32s()[tt*out:(tt+1)*out], 1e-5) {
-			t.Errorf("frame %d fused alone differs from frame %d of the clip", tt, tt)
+	if framewise {
+		for tt := range T {
+			zt := tensor.New(tensor.WithShape(1, dv), tensor.WithBacking(append([]float32(nil), z.Float32s()[tt*dv:(tt+1)*dv]...)))
+			ett := tensor.New(tensor.WithShape(1, df), tensor.WithBacking(append([]float32(nil), et.Float32s()[tt*df:(tt+1)*df]...)))
+			one, err := f.Fuse(zt, text, ett)
+			if err != nil {
+				t.Fatalf("Fuse of frame %d alone: %v", tt, err)
+			}
+			if !equalWithin(one.Float32s(), u.Float32s()[tt*out:(tt+1)*out], 1e-5) {
+				t.Errorf("frame %d fused alone differs from frame %d of the clip", tt, tt)
+			}
 		}
 	}
 	for _, bad := range []struct {

@@ -69,6 +69,11 @@ func TestFusers(t *testing.T) {
 	}
 	t.Run("ConcatFuser", func(t *testing.T) { fusiontest.Fuser(t, f, 6, 4, 2) })
 	t.Run("PadFuser", func(t *testing.T) { fusiontest.Fuser(t, fusiontest.PadFuser{DV: 6, DT: 4, DF: 2, Out: 9}, 6, 4, 2) })
+	cf, err := fusion.NewContextFuser(rand.New(rand.NewPCG(5, 6)), fusion.FuserConfig{VisualDim: 6, TextDim: 4, TimeDim: 2, LLMDim: 10, Eps: 1e-5}, fusion.ContextConfig{Radius: 1, Hidden: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("ContextFuser", func(t *testing.T) { fusiontest.ClipFuser(t, cf, 6, 4, 2) })
 }
 
 func TestFakes(t *testing.T) {

@@ -74,7 +74,7 @@ func Stages(frozen *grounder.Frozen, base grounder.Base, m *grounder.Model) (gro
 	if got, want := enc.PooledDim(), m.Config.PooledDim; got != want {
 		return grounding.Stages{}, fmt.Errorf("model reads %d pooled features, the encoder gives %d", want, got)
 	}
-	enc.Proj = m.Proj
+	enc.Proj = m.Projection()
 	return grounding.Stages{
 		Segmenter: frozen.Segmenter, Encoder: &enc, Text: frozen.Text, Time: &m.Time, Fuser: m.Fuser,
 		LM: grounder.LM{Base: base}, Spans: &m.Spans, Answers: grounder.Answers{Model: m},

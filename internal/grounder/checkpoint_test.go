@@ -21,12 +21,15 @@ import (
 )
 
 // savedModel saves a tiny model with trained-looking (non-zero) adapters
-// and returns its directory, the model, its base and its adapters.
+// and standardisation statistics and returns its directory, the model, its base and its adapters.
 func savedModel(t *testing.T) (dir string, m *Model, b Base, set *lora.Set) {
 	t.Helper()
 	b = tinyBase(t, 1)
 	m, set = tinyModel(t, tinyConfig(), b, 3)
 	randomizeB(set.Params(), 4)
+	if err := m.Standardize(synthSamples(t, b.Tok)); err != nil {
+		t.Fatal(err)
+	}
 	dir = t.TempDir()
 	if err := Save(context.Background(), dir, m, set); err != nil {
 		t.Fatal(err)

@@ -42,6 +42,11 @@ type Config struct {
 	// leaves them out (the Table IV ablations).
 	ObjectTokens int `json:"object_tokens"`
 	TimeTokens   int `json:"time_tokens"`
+	// ContextRadius and ContextHidden size the fuser's temporal context
+	// (fusion.ContextConfig: the local layers read frames t-R..t+R, H
+	// wide).
+	ContextRadius int `json:"context_radius"`
+	ContextHidden int `json:"context_hidden"`
 	// LoRARank and LoRAAlpha size the adapters (the paper's r = 64,
 	// alpha = 128 is for a 4096-wide model; the default model is 256 wide
 	// and uses r = 16, alpha = 32: the same alpha/r and the same r/d).
@@ -55,7 +60,7 @@ func DefaultConfig(pooled, text, llm, aux int) Config {
 	return Config{
 		Frames: 96, Features: DiffusionFeatures, PooledDim: pooled,
 		VisualDim: 128, TextDim: text, TimeDim: 32, TimeHidden: 64, LLMDim: llm, AuxDim: aux,
-		ObjectTokens: 4, TimeTokens: 8, LoRARank: 16, LoRAAlpha: 32,
+		ObjectTokens: 4, TimeTokens: 8, ContextRadius: 2, ContextHidden: 128, LoRARank: 16, LoRAAlpha: 32,
 	}
 }
 
@@ -80,11 +85,14 @@ func (c Config) Validate() error {
 	}{
 		{"frames", c.Frames}, {"pooled_dim", c.PooledDim}, {"visual_dim", c.VisualDim},
 		{"text_dim", c.TextDim}, {"time_dim", c.TimeDim}, {"time_hidden", c.TimeHidden},
-		{"llm_dim", c.LLMDim}, {"aux_dim", c.AuxDim}, {"lora_rank", c.LoRARank},
+		{"llm_dim", c.LLMDim}, {"aux_dim", c.AuxDim}, {"lora_rank", c.LoRARank}, {"context_hidden", c.ContextHidden},
 	} {
 		if f.v < 1 {
 			return fmt.Errorf("grounder: config %s = %d, want >= 1", f.name, f.v)
 		}
+	}
+	if c.ContextRadius < 0 {
+		return fmt.Errorf("grounder: config context_radius = %d, want >= 0", c.ContextRadius)
 	}
 	if c.ObjectTokens < 0 || c.TimeTokens < 0 {
 		return fmt.Errorf("grounder: config token budgets %d objects, %d time, want >= 0", c.ObjectTokens, c.TimeTokens)

@@ -7,16 +7,22 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/videodit/videodit/internal/nn"
 	"github.com/videodit/videodit/lora"
 )
 
 // Fit trains a fresh model of config c on samples from scratch: the
 // trained parts drawn from seed, adapters of c.LoRA() attached to b.LM
 // (the caller detaches them, Set.Detach, before fitting another model on
-// the same base), o.Steps steps of Train.
+// the same base), g_phi's input standardised on samples (Standardize),
+// o.Steps steps of Train.
 func Fit(ctx context.Context, b Base, c Config, samples []*Sample, seed uint64, o TrainOptions) (*Model, *lora.Set, error) {
 	m, set, err := Init(ctx, b, c, seed)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := m.Standardize(samples); err != nil {
+		set.Detach()
 		return nil, nil, err
 	}
 	o.Seed = seed
@@ -51,7 +57,10 @@ func Init(ctx context.Context, b Base, c Config, seed uint64) (*Model, *lora.Set
 	if err != nil {
 		return nil, nil, err
 	}
-	matchTokenScale(m, b)
+	if err := matchTokenScale(m, b, rng); err != nil {
+		set.Detach()
+		return nil, nil, err
+	}
 	return m, set, nil
 }
 
@@ -61,8 +70,10 @@ func Init(ctx context.Context, b Base, c Config, seed uint64) (*Model, *lora.Set
 // instruction and time tokens beside them. (PyTorch's initialisation of
 // W_proj gives tokens of RMS about 1/sqrt(3), twenty times the default
 // model's embeddings; a token that large dominates its own residual stream,
-// and the frozen layers add little context to it.)
-func matchTokenScale(m *Model, b Base) {
+// and the frozen layers add little context to it.) The tokens' RMS is
+// measured on the fuser's output for unit-normal inputs of T frames (the
+// LayerNorm makes its input's scale irrelevant), drawn from rng.
+func matchTokenScale(m *Model, b Base, rng *rand.Rand) error {
 	rms := func(xs []float32) float64 {
 		var s float64
 		for _, x := range xs {
@@ -70,20 +81,32 @@ func matchTokenScale(m *Model, b Base) {
 		}
 		return math.Sqrt(s / float64(max(1, len(xs))))
 	}
-	w := m.Fuser.Proj.W
-	in := w.Shape()[1]
-	out := rms(w.Float32s()) * math.Sqrt(float64(in)) // a unit-variance input's output RMS
+	c := m.Config
+	normal := func(shape ...int) *tensor.Dense {
+		xs := make([]float32, tensor.Shape(shape).TotalSize())
+		for i := range xs {
+			xs[i] = float32(rng.NormFloat64())
+		}
+		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(xs))
+	}
+	e := nn.NewEager()
+	tok, err := m.Fuser.Forward(e, e.Const(normal(c.Frames, c.VisualDim)), e.Const(normal(c.TextDim)), e.Const(normal(c.Frames, c.TimeDim)))
+	if err != nil {
+		return err
+	}
+	if err := e.Err(); err != nil {
+		return err
+	}
+	out := rms(e.Dense(tok).Float32s())
 	if out == 0 {
-		return
+		return nil
 	}
 	f := float32(rms(b.LM.Embed.W.Float32s()) / out)
-	for _, t := range []*tensor.Dense{w, m.Fuser.Proj.B} {
-		if t == nil {
-			continue
-		}
+	for _, t := range []*tensor.Dense{m.Fuser.Proj.W, m.Fuser.Proj.B} {
 		xs := t.Float32s()
 		for i := range xs {
 			xs[i] *= f
 		}
 	}
+	return nil
 }

@@ -62,7 +62,7 @@ func tinyConfig() Config {
 	return Config{
 		Frames: tinyT, Features: DiffusionFeatures, PooledDim: tinyPooled,
 		VisualDim: 8, TextDim: tinyText, TimeDim: 4, TimeHidden: 6, LLMDim: 16, AuxDim: tinyAux,
-		ObjectTokens: 2, TimeTokens: 3, LoRARank: 2, LoRAAlpha: 4,
+		ObjectTokens: 2, TimeTokens: 3, ContextRadius: 1, ContextHidden: 6, LoRARank: 2, LoRAAlpha: 4,
 	}
 }
 

@@ -2,6 +2,7 @@ package grounder
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"gorgonia.org/tensor"
@@ -18,12 +19,21 @@ import (
 // its checkpoint.
 type Model struct {
 	Config Config `st:"-"`
-	// Proj is g_phi, W (d_v, PooledDim): z_t = g_phi(pooled_t) (Eq. 9).
+	// Proj is g_phi, W (d_v, PooledDim): z_t = g_phi(pooled_t) (Eq. 9),
+	// applied to the pooled features standardised by Mean and Std.
 	Proj nn.Linear `st:"g_phi"`
+	// Mean and Std, (PooledDim) each, standardise the pooled features
+	// column by column before g_phi: (pooled - Mean) / Std. Standardize
+	// sets them from the training samples; they do not train. Without them
+	// (nil) g_phi reads the features as they are. The features' scales
+	// differ by a factor 100 (an entity's entry flag is rarely non-zero),
+	// and a linear map drawn for unit inputs barely sees the small ones.
+	Mean *tensor.Dense `st:"g_phi_mean,optional"`
+	Std  *tensor.Dense `st:"g_phi_std,optional"`
 	// Time is the learned time MLP on [tau, tau^2] (Eq. 12).
 	Time fusion.LearnedTime `st:"time"`
-	// Fuser is LN and W_proj of Eq. 13.
-	Fuser *fusion.ConcatFuser `st:"fuser"`
+	// Fuser is Eq. 13 with temporal context (fusion.ContextFuser).
+	Fuser *fusion.ContextFuser `st:"fuser"`
 	// Spans holds w_s and w_e (Eq. 15).
 	Spans heads.Classifier `st:"spans"`
 	// Choice maps a choice's text embedding (d_t) to d_LLM; a choice's
@@ -50,7 +60,8 @@ func New(c Config, rng *rand.Rand) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	fu, err := fusion.NewConcatFuser(rng, fusion.FuserConfig{VisualDim: c.VisualDim, TextDim: c.TextDim, TimeDim: c.TimeDim, LLMDim: c.LLMDim, Eps: 1e-5})
+	fu, err := fusion.NewContextFuser(rng, fusion.FuserConfig{VisualDim: c.VisualDim, TextDim: c.TextDim, TimeDim: c.TimeDim, LLMDim: c.LLMDim, Eps: 1e-5},
+		fusion.ContextConfig{Radius: c.ContextRadius, Hidden: c.ContextHidden})
 	if err != nil {
 		return nil, err
 	}
@@ -69,9 +80,9 @@ func New(c Config, rng *rand.Rand) (*Model, error) {
 
 // Params returns the model's trained tensors.
 func (m *Model) Params() []*tensor.Dense {
-	ps := []*tensor.Dense{m.Proj.W, m.Proj.B, m.Time.In.W, m.Time.In.B, m.Time.Out.W, m.Time.Out.B,
-		m.Fuser.Norm.W, m.Fuser.Norm.B, m.Fuser.Proj.W, m.Fuser.Proj.B,
-		m.Spans.Start.W, m.Spans.End.W, m.Choice.W, m.Aux.W, m.Aux.B}
+	ps := []*tensor.Dense{m.Proj.W, m.Proj.B, m.Time.In.W, m.Time.In.B, m.Time.Out.W, m.Time.Out.B}
+	ps = append(ps, m.Fuser.Params()...)
+	ps = append(ps, m.Spans.Start.W, m.Spans.End.W, m.Choice.W, m.Aux.W, m.Aux.B)
 	out := ps[:0]
 	for _, p := range ps {
 		if p != nil {
@@ -131,7 +142,7 @@ func (m *Model) Forward(e nn.Exec, b Base, in Input) (*Output, error) {
 	if len(in.Text) != c.TextDim {
 		return nil, fmt.Errorf("grounder: text embedding of width %d, want %d", len(in.Text), c.TextDim)
 	}
-	z := m.Proj.Forward(e, e.Const(in.Pooled))
+	z := m.Proj.Forward(e, e.Const(m.standardized(in.Pooled)))
 	eTime, err := m.Time.Forward(e, T)
 	if err != nil {
 		return nil, err
@@ -188,6 +199,87 @@ func (m *Model) Forward(e nn.Exec, b Base, in Input) (*Output, error) {
 		}
 	}
 	return out, e.Err()
+}
+
+// minStd bounds the standard deviations Standardize keeps: a column that
+// is constant on the training samples is centred and left at its scale.
+const minStd = 1e-3
+
+// Standardize sets Mean and Std to the columns' means and standard
+// deviations (at least minStd) over the pooled features of samples, as a
+// model of m's config reads them (Sample.Input).
+func (m *Model) Standardize(samples []*Sample) error {
+	P := m.Config.PooledDim
+	sum, sq := make([]float64, P), make([]float64, P)
+	n := 0
+	for _, s := range samples {
+		if err := s.Validate(m.Config); err != nil {
+			return err
+		}
+		x := s.Input(m.Config).Pooled
+		if x == nil || x.Shape()[1] != P {
+			return fmt.Errorf("grounder: standardize: sample %s %q: pooled features of shape %v, want (T, %d)", s.Video, s.Query, x.Shape(), P)
+		}
+		for i, v := range x.Float32s() {
+			sum[i%P] += float64(v)
+			sq[i%P] += float64(v) * float64(v)
+		}
+		n += x.Shape()[0]
+	}
+	if n == 0 {
+		return fmt.Errorf("grounder: standardize: no samples")
+	}
+	mean, std := make([]float32, P), make([]float32, P)
+	for i := range P {
+		mu := sum[i] / float64(n)
+		mean[i] = float32(mu)
+		std[i] = float32(max(minStd, math.Sqrt(max(0, sq[i]/float64(n)-mu*mu))))
+	}
+	m.Mean = tensor.New(tensor.WithShape(P), tensor.WithBacking(mean))
+	m.Std = tensor.New(tensor.WithShape(P), tensor.WithBacking(std))
+	return nil
+}
+
+// standardized returns pooled, (T, PooledDim), standardised by Mean and
+// Std (pooled itself without them).
+func (m *Model) standardized(pooled *tensor.Dense) *tensor.Dense {
+	if m.Mean == nil || m.Std == nil {
+		return pooled
+	}
+	P := m.Config.PooledDim
+	mean, std := m.Mean.Float32s(), m.Std.Float32s()
+	x := append([]float32(nil), pooled.Float32s()...)
+	for i := range x {
+		x[i] = (x[i] - mean[i%P]) / std[i%P]
+	}
+	return tensor.New(tensor.WithShape(pooled.Shape()...), tensor.WithBacking(x))
+}
+
+// Projection returns g_phi with the standardisation folded in: the linear
+// map W' = W / Std (column by column), b' = b - W' Mean, which maps the raw
+// pooled features to z_t as Forward does (diffusion.Encoder.Proj takes
+// it).
+func (m *Model) Projection() nn.Linear {
+	if m.Mean == nil || m.Std == nil {
+		return m.Proj
+	}
+	P := m.Config.PooledDim
+	out := m.Proj.W.Shape()[0]
+	w := append([]float32(nil), m.Proj.W.Float32s()...)
+	b := make([]float32, out)
+	if m.Proj.B != nil {
+		copy(b, m.Proj.B.Float32s())
+	}
+	mean, std := m.Mean.Float32s(), m.Std.Float32s()
+	for o := range out {
+		var shift float64
+		for i := range P {
+			w[o*P+i] /= std[i]
+			shift += float64(w[o*P+i]) * float64(mean[i])
+		}
+		b[o] -= float32(shift)
+	}
+	return nn.Linear{W: tensor.New(tensor.WithShape(out, P), tensor.WithBacking(w)), B: tensor.New(tensor.WithShape(out), tensor.WithBacking(b))}
 }
 
 // ChoiceLogits scores choices, (C, d_t) text embeddings, against the last

@@ -30,7 +30,8 @@ func TestInitTokenScale(t *testing.T) {
 	s := synthSample(t, b.Tok, 7, "the red ball", 1, 2, false, -1)
 	e := nn.NewEager()
 	in := s.Input(m.Config)
-	z := m.Proj.Forward(e, e.Const(in.Pooled))
+	proj := m.Projection()
+	z := proj.Forward(e, e.Const(in.Pooled))
 	et, err := m.Time.Forward(e, s.T())
 	if err != nil {
 		t.Fatal(err)
