@@ -44,6 +44,7 @@ type options struct {
 	features                string
 	objects, timeTokens     int
 	export, from            string
+	skip                    bool
 }
 
 func main() {
@@ -72,6 +73,7 @@ func main() {
 	flag.StringVar(&o.features, "features", grounder.DiffusionFeatures, "visual features: diffusion, or pixels (the w/o DTL ablation)")
 	flag.IntVar(&o.objects, "objects", 4, "object tokens N_obj (0: the w/o object tokens ablation)")
 	flag.IntVar(&o.timeTokens, "time-tokens", 8, "time tokens N_time (0: the w/o time tokens ablation)")
+	flag.BoolVar(&o.skip, "skip", true, "heads read the language model's output plus its input (false: the output alone, as in the paper)")
 	flag.BoolVar(&o.resume, "resume", false, "continue the run in -out from its latest checkpoint")
 	flag.StringVar(&o.export, "export", "", "copy the checkpoint -from into this directory and stop")
 	flag.StringVar(&o.from, "from", "", "checkpoint directory to export (RUN/latest)")
@@ -192,6 +194,7 @@ func initOrResume(ctx context.Context, o options, base grounder.Base, train []*g
 			return nil, nil, nil, 0, err
 		}
 		want := grounder.ConfigFor(s, base, o.features, o.objects, o.timeTokens)
+		want.Skip = o.skip
 		if want != m.Config {
 			set.Detach()
 			return nil, nil, nil, 0, fmt.Errorf("-resume: the run in %s has config %+v, the flags and samples give %+v", o.out, m.Config, want)
@@ -202,6 +205,7 @@ func initOrResume(ctx context.Context, o options, base grounder.Base, train []*g
 		return m, set, adam, st.Step, nil
 	}
 	c := grounder.ConfigFor(s, base, o.features, o.objects, o.timeTokens)
+	c.Skip = o.skip
 	m, set, err := grounder.Init(ctx, base, c, o.seed)
 	if err != nil {
 		return nil, nil, nil, 0, err

@@ -77,7 +77,7 @@ func Stages(frozen *grounder.Frozen, base grounder.Base, m *grounder.Model) (gro
 	enc.Proj = m.Projection()
 	return grounding.Stages{
 		Segmenter: frozen.Segmenter, Encoder: &enc, Text: frozen.Text, Time: &m.Time, Fuser: m.Fuser,
-		LM: grounder.LM{Base: base}, Spans: &m.Spans, Answers: grounder.Answers{Model: m},
+		LM: grounder.LM{Base: base, Skip: m.Config.Skip}, Spans: &m.Spans, Answers: grounder.Answers{Model: m},
 	}, nil
 }
 

@@ -2,6 +2,7 @@ package grounder
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/videodit/videodit/fusion"
 	"github.com/videodit/videodit/lora"
@@ -47,6 +48,15 @@ type Config struct {
 	// wide).
 	ContextRadius int `json:"context_radius"`
 	ContextHidden int `json:"context_hidden"`
+	// TokenScale is the frame tokens' RMS at initialisation, as a multiple
+	// of the RMS of the language model's token embeddings (0 reads as 1).
+	TokenScale float64 `json:"token_scale,omitempty"`
+	// Skip makes the heads read the language model's output plus its input
+	// sequence (Base.Hidden), a residual connection around the whole
+	// frozen model. Without it (the paper's heads on the output alone) the
+	// default model did not even fit its training queries: the frozen
+	// layers' output at the frame positions drowns the frame tokens.
+	Skip bool `json:"skip,omitempty"`
 	// LoRARank and LoRAAlpha size the adapters (the paper's r = 64,
 	// alpha = 128 is for a 4096-wide model; the default model is 256 wide
 	// and uses r = 16, alpha = 32: the same alpha/r and the same r/d).
@@ -60,7 +70,7 @@ func DefaultConfig(pooled, text, llm, aux int) Config {
 	return Config{
 		Frames: 96, Features: DiffusionFeatures, PooledDim: pooled,
 		VisualDim: 128, TextDim: text, TimeDim: 32, TimeHidden: 64, LLMDim: llm, AuxDim: aux,
-		ObjectTokens: 4, TimeTokens: 8, ContextRadius: 2, ContextHidden: 128, LoRARank: 16, LoRAAlpha: 32,
+		ObjectTokens: 4, TimeTokens: 8, ContextRadius: 2, ContextHidden: 128, TokenScale: 5, Skip: true, LoRARank: 16, LoRAAlpha: 32,
 	}
 }
 
@@ -90,6 +100,9 @@ func (c Config) Validate() error {
 		if f.v < 1 {
 			return fmt.Errorf("grounder: config %s = %d, want >= 1", f.name, f.v)
 		}
+	}
+	if c.TokenScale < 0 || math.IsNaN(c.TokenScale) {
+		return fmt.Errorf("grounder: config token_scale = %v, want >= 0", c.TokenScale)
 	}
 	if c.ContextRadius < 0 {
 		return fmt.Errorf("grounder: config context_radius = %d, want >= 0", c.ContextRadius)

@@ -10,6 +10,15 @@
 // choice head for grounded QA and the projection of the KL regulariser
 // (Eq. 17-20).
 //
+// Two departures from the paper, each measured on the benchmark (see
+// grounding/defaultmodel/weights/TRAINING.md): the fusion is
+// fusion.ContextFuser, Eq. 13 with temporal context before the projection,
+// and the heads read the language model's output plus its input
+// (Config.Skip), because through the frozen model alone the span loss
+// stayed at the uniform distribution's even on the training queries. g_phi
+// reads the pooled features standardised column by column (Model.Mean,
+// Model.Std, set from the training samples).
+//
 // Model.Forward is the one definition of the trained network, written on
 // nn.Exec: the graph executor trains it, the eager executor evaluates it,
 // and the public grounding.Pipeline runs the same computation through its

@@ -101,7 +101,11 @@ func matchTokenScale(m *Model, b Base, rng *rand.Rand) error {
 	if out == 0 {
 		return nil
 	}
-	f := float32(rms(b.LM.Embed.W.Float32s()) / out)
+	scale := c.TokenScale
+	if scale == 0 {
+		scale = 1
+	}
+	f := float32(scale * rms(b.LM.Embed.W.Float32s()) / out)
 	for _, t := range []*tensor.Dense{m.Fuser.Proj.W, m.Fuser.Proj.B} {
 		xs := t.Float32s()
 		for i := range xs {

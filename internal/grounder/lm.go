@@ -23,24 +23,39 @@ var (
 // LM is the language-model stage of a grounding.Pipeline over Base: the
 // frozen model with its adapters, run on the eager executor. Besides
 // Hidden and Dim it embeds instruction text and time tokens with the
-// model's own token table. It is safe for concurrent use.
-type LM struct{ Base Base }
+// model's own token table. Skip is the model's Config.Skip. It is safe for
+// concurrent use.
+type LM struct {
+	Base Base
+	Skip bool
+}
 
 // Dim returns d_LLM.
 func (l LM) Dim() int { return l.Base.LM.Config().HiddenSize }
 
-// Hidden runs the model on embeddings (L, d_LLM) and returns the final
-// hidden states, (L, d_LLM).
+// Hidden runs the model on embeddings (L, d_LLM) and returns the states
+// the heads read, (L, d_LLM) (Base.Hidden).
 func (l LM) Hidden(ctx context.Context, embeddings *tensor.Dense) (*tensor.Dense, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	e := nn.NewEager()
-	h, err := l.Base.LM.Forward(e, e.Const(embeddings), nil)
+	h, err := l.Base.Hidden(e, e.Const(embeddings), l.Skip)
 	if err != nil {
 		return nil, err
 	}
 	return eagerCopy(e, h)
+}
+
+// Hidden runs the language model on seq, (L, d_LLM), on e and returns the
+// states the heads read, (L, d_LLM): the model's final hidden states, plus
+// seq itself when skip is set (Config.Skip).
+func (b Base) Hidden(e nn.Exec, seq nn.V, skip bool) (nn.V, error) {
+	h, err := b.LM.Forward(e, seq, nil)
+	if err != nil || !skip {
+		return h, err
+	}
+	return e.Add(h, seq), nil
 }
 
 // EmbedText returns the token embeddings of [CLS] text [SEP], (L_ins,

@@ -184,7 +184,7 @@ func (m *Model) Forward(e nn.Exec, b Base, in Input) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := b.LM.Forward(e, seq, nil)
+	h, err := b.Hidden(e, seq, c.Skip)
 	if err != nil {
 		return nil, err
 	}

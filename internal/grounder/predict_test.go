@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -332,5 +333,33 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("concurrent predictions (-serial +concurrent):\n%s", diff)
+	}
+}
+
+// TestLMStageSkip checks that the stage with Skip adds its input to the
+// language model's output, as Model.Forward does with Config.Skip.
+func TestLMStageSkip(t *testing.T) {
+	b := tinyBase(t, 1)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(3, 4))
+	emb := make([]float32, 5*16)
+	for i := range emb {
+		emb[i] = float32(rng.NormFloat64())
+	}
+	x := tensor.New(tensor.WithShape(5, 16), tensor.WithBacking(emb))
+	plain, err := LM{Base: b}.Hidden(ctx, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skip, err := LM{Base: b, Skip: true}.Hidden(ctx, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]float64, len(emb))
+	for i := range want {
+		want[i] = float64(plain.Float32s()[i]) + float64(emb[i])
+	}
+	if diff := cmp.Diff(want, float64s(skip.Float32s()), cmpopts.EquateApprox(0, 1e-6)); diff != "" {
+		t.Errorf("Hidden with Skip (-want +got):\n%s", diff)
 	}
 }

@@ -2,6 +2,7 @@ package grounder
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -10,11 +11,22 @@ import (
 	"github.com/videodit/videodit/internal/nn"
 )
 
-// TestInitTokenScale checks that Init starts the frame tokens at the RMS
-// of the language model's token embeddings (within a factor 2).
+// TestInitTokenScale checks Init's frame-token scale for the default and
+// two explicit Config.TokenScale values.
 func TestInitTokenScale(t *testing.T) {
+	for _, scale := range []float64{0, 1, 5} {
+		t.Run(fmt.Sprint(scale), func(t *testing.T) { checkTokenScale(t, scale) })
+	}
+}
+
+// checkTokenScale checks that Init with Config.TokenScale scale starts the
+// frame tokens at scale (0: 1) times the RMS of the language model's token
+// embeddings, within a factor 2.
+func checkTokenScale(t *testing.T, scale float64) {
 	b := tinyBase(t, 1)
-	m, set, err := Init(context.Background(), b, tinyConfig(), 3)
+	c := tinyConfig()
+	c.TokenScale = scale
+	m, set, err := Init(context.Background(), b, c, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +38,7 @@ func TestInitTokenScale(t *testing.T) {
 		}
 		return math.Sqrt(s / float64(len(xs)))
 	}
-	want := rms(b.LM.Embed.W.Float32s())
+	want := max(1, scale) * rms(b.LM.Embed.W.Float32s())
 	s := synthSample(t, b.Tok, 7, "the red ball", 1, 2, false, -1)
 	e := nn.NewEager()
 	in := s.Input(m.Config)
