@@ -14,7 +14,8 @@ import (
 // (ms/<stage>, from the progress callback) besides the total.
 func BenchmarkGround(b *testing.B) {
 	ctx := context.Background()
-	v, q, _ := benchClip(b)
+	v, queries := benchClip(b)
+	q := queries[0].Text
 	var last time.Time
 	spent := map[string]time.Duration{}
 	p, err := defaultmodel.Load(ctx, grounding.Options{Progress: func(stage string, done, total int) {

@@ -37,7 +37,8 @@ type Model struct {
 	// Spans holds w_s and w_e (Eq. 15).
 	Spans heads.Classifier `st:"spans"`
 	// Choice maps a choice's text embedding (d_t) to d_LLM; a choice's
-	// score is its dot product with the last hidden state.
+	// score is its dot product with the last hidden state over
+	// sqrt(d_LLM).
 	Choice nn.Linear `st:"choice"`
 	// Aux maps z_t to the auxiliary encoder's C features: F_diff of the KL
 	// regulariser (Eq. 17-20).
@@ -283,7 +284,11 @@ func (m *Model) Projection() nn.Linear {
 }
 
 // ChoiceLogits scores choices, (C, d_t) text embeddings, against the last
-// hidden state of h, (L, d_LLM): the logits (1, C).
+// hidden state of h, (L, d_LLM): the logits (1, C), scaled by
+// 1/sqrt(d_LLM) as attention scales its scores, so that they start near 0
+// whatever the hidden states' scale (with Config.Skip the last state
+// carries its frame token at TokenScale times the embeddings' scale, and
+// the unscaled logits' cross-entropy outweighed the span loss).
 func (m *Model) ChoiceLogits(e nn.Exec, h, choices nn.V) (nn.V, error) {
 	hs, cs := h.Shape(), choices.Shape()
 	if len(hs) != 2 || hs[1] != m.Config.LLMDim || hs[0] < 1 {
@@ -293,7 +298,8 @@ func (m *Model) ChoiceLogits(e nn.Exec, h, choices nn.V) (nn.V, error) {
 		return nil, fmt.Errorf("grounder: choices of shape %v, want (C, %d)", cs, m.Config.TextDim)
 	}
 	last := e.Slice(h, 0, hs[0]-1, hs[0])
-	return e.MatMul(last, m.Choice.Forward(e, choices), false, true), nil
+	logits := e.MatMul(last, m.Choice.Forward(e, choices), false, true)
+	return e.Scale(logits, float32(1/math.Sqrt(float64(m.Config.LLMDim)))), nil
 }
 
 // TimeTokenIDs returns the ids of the time tokens <0>..<n-1> of tok.
