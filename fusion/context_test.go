@@ -21,11 +21,7 @@ func newContextFuser(t *testing.T, dv, dt, df, dllm, radius, hidden int) *fusion
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(5, 6))
-	for i := range f.Norm.W.Float32s() {
-		f.Norm.W.Float32s()[i] = float32(1 + 0.3*rng.NormFloat64())
-		f.Norm.B.Float32s()[i] = float32(0.3 * rng.NormFloat64())
-	}
+	randomizeNorm(&f.Norm, 6)
 	return f
 }
 

@@ -20,13 +20,18 @@ func newFuser(t *testing.T, dv, dt, df, dllm int) *fusion.ConcatFuser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A non-trivial affine norm, so that the test sees W and B of the LN.
-	rng := rand.New(rand.NewPCG(5, 5))
-	for i := range f.Norm.W.Float32s() {
-		f.Norm.W.Float32s()[i] = float32(1 + 0.3*rng.NormFloat64())
-		f.Norm.B.Float32s()[i] = float32(0.3 * rng.NormFloat64())
-	}
+	randomizeNorm(&f.Norm, 5)
 	return f
+}
+
+// randomizeNorm gives the LayerNorm a non-trivial affine map drawn from
+// seed, so that a test sees its W and B.
+func randomizeNorm(ln *nn.LayerNorm, seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	for i := range ln.W.Float32s() {
+		ln.W.Float32s()[i] = float32(1 + 0.3*rng.NormFloat64())
+		ln.B.Float32s()[i] = float32(0.3 * rng.NormFloat64())
+	}
 }
 
 // TestFuse checks Eq. 13 against its float64 closed form.

@@ -145,7 +145,7 @@ type Pipeline struct {
 }
 
 // fuserConfig is the optional ability of a Fuser to report its input
-// widths (fusion.ConcatFuser has it).
+// widths (fusion.ConcatFuser and fusion.ContextFuser have it).
 type fuserConfig interface {
 	Config() fusion.FuserConfig
 }

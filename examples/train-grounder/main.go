@@ -11,7 +11,7 @@
 //
 // Reproduce the default model from scratch:
 //
-//	go run ./examples/synth -split train -seed 11 -n 300 -out /tmp/g/train
+//	go run ./examples/synth -split train -seed 11 -n 150 -out /tmp/g/train
 //	go run ./examples/train-grounder -train /tmp/g/train -cache /tmp/g/cache -out /tmp/g/run
 //	go run ./examples/train-grounder -export grounding/defaultmodel/weights -from /tmp/g/run/latest
 package main
@@ -64,8 +64,8 @@ func main() {
 	flag.BoolVar(&o.buildOnly, "build-only", false, "fill the feature cache and stop")
 	flag.IntVar(&o.limit, "limit", 0, "use only the first N training items (0: all)")
 	flag.IntVar(&o.testLimit, "test-limit", 0, "use only the first N test items (0: all)")
-	flag.IntVar(&o.steps, "steps", 600, "optimiser steps")
-	flag.IntVar(&o.batch, "batch", 8, "samples per step")
+	flag.IntVar(&o.steps, "steps", 400, "optimiser steps")
+	flag.IntVar(&o.batch, "batch", 16, "samples per step")
 	flag.IntVar(&o.every, "every", 50, "checkpoint every N steps")
 	flag.Float64Var(&o.lr, "lr", 1e-3, "peak learning rate (cosine, 5% warm-up)")
 	flag.Float64Var(&o.kl, "kl", 0.1, "weight of the KL regulariser")
