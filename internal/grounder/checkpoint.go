@@ -48,6 +48,9 @@ func Load(ctx context.Context, fsys fs.FS, b Base) (*Model, *lora.Set, error) {
 		return nil, nil, fmt.Errorf("grounder: %w", err)
 	}
 	m.Config = c
+	if err := m.checkStats(); err != nil {
+		return nil, nil, fmt.Errorf("grounder: %s: %w", checkpoint.ModelFile, err)
+	}
 	sub, err := fs.Sub(fsys, AdapterDir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("grounder: %w", err)

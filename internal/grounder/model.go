@@ -219,7 +219,7 @@ func (m *Model) Standardize(samples []*Sample) error {
 		}
 		x := s.Input(m.Config).Pooled
 		if x == nil || x.Shape()[1] != P {
-			return fmt.Errorf("grounder: standardize: sample %s %q: pooled features of shape %v, want (T, %d)", s.Video, s.Query, x.Shape(), P)
+			return fmt.Errorf("grounder: standardize: sample %s %q: no pooled features of width %d", s.Video, s.Query, P)
 		}
 		for i, v := range x.Float32s() {
 			sum[i%P] += float64(v)
@@ -238,6 +238,30 @@ func (m *Model) Standardize(samples []*Sample) error {
 	}
 	m.Mean = tensor.New(tensor.WithShape(P), tensor.WithBacking(mean))
 	m.Std = tensor.New(tensor.WithShape(P), tensor.WithBacking(std))
+	return nil
+}
+
+// checkStats reports statistics a checkpoint may hold that standardized
+// cannot use: one of Mean and Std without the other, a length other than
+// PooledDim, a standard deviation that is not positive.
+func (m *Model) checkStats() error {
+	if (m.Mean == nil) != (m.Std == nil) {
+		return fmt.Errorf("grounder: g_phi_mean and g_phi_std: one without the other")
+	}
+	if m.Mean == nil {
+		return nil
+	}
+	P := m.Config.PooledDim
+	for _, t := range []*tensor.Dense{m.Mean, m.Std} {
+		if s := t.Shape(); len(s) != 1 || s[0] != P {
+			return fmt.Errorf("grounder: g_phi standardisation of shape %v, want (%d)", s, P)
+		}
+	}
+	for i, v := range m.Std.Float32s() {
+		if !(v > 0) {
+			return fmt.Errorf("grounder: g_phi_std[%d] = %g, want > 0", i, v)
+		}
+	}
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"gorgonia.org/tensor"
 
 	"github.com/videodit/videodit/internal/nn"
 )
@@ -82,5 +83,38 @@ func TestStandardize(t *testing.T) {
 	}
 	if err := m.Standardize(nil); err == nil {
 		t.Errorf("Standardize(nil) returned no error")
+	}
+}
+
+// TestCheckStats checks the statistics Load accepts.
+func TestCheckStats(t *testing.T) {
+	c := tinyConfig()
+	P := c.PooledDim
+	vec := func(n int, v float32) *tensor.Dense {
+		xs := make([]float32, n)
+		for i := range xs {
+			xs[i] = v
+		}
+		return tensor.New(tensor.WithShape(n), tensor.WithBacking(xs))
+	}
+	for _, tc := range []struct {
+		name      string
+		mean, std *tensor.Dense
+		ok        bool
+	}{
+		{"none", nil, nil, true},
+		{"both", vec(P, 0), vec(P, 1), true},
+		{"mean alone", vec(P, 0), nil, false},
+		{"std alone", nil, vec(P, 1), false},
+		{"short mean", vec(P-1, 0), vec(P, 1), false},
+		{"long std", vec(P, 0), vec(P+1, 1), false},
+		{"zero std", vec(P, 0), vec(P, 0), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &Model{Config: c, Mean: tc.mean, Std: tc.std}
+			if err := m.checkStats(); (err == nil) != tc.ok {
+				t.Errorf("checkStats() = %v, want ok %v", err, tc.ok)
+			}
+		})
 	}
 }
