@@ -182,7 +182,8 @@ func samples(ctx context.Context, frozen *grounder.Frozen, o options, dir string
 // model, g_phi's input standardised on the training samples, or the latest
 // checkpoint of -out with -resume.
 func initOrResume(ctx context.Context, o options, base grounder.Base, train []*grounder.Sample) (*grounder.Model, *lora.Set, *optim.AdamW, int, error) {
-	s := train[0]
+	c := grounder.ConfigFor(train[0], base, o.features, o.objects, o.timeTokens)
+	c.Skip = o.skip
 	adam := grounder.NewAdamW()
 	if o.resume {
 		st, err := grounder.ReadState(o.out)
@@ -193,25 +194,17 @@ func initOrResume(ctx context.Context, o options, base grounder.Base, train []*g
 		if err != nil {
 			return nil, nil, nil, 0, err
 		}
-		want := grounder.ConfigFor(s, base, o.features, o.objects, o.timeTokens)
-		want.Skip = o.skip
-		if want != m.Config {
+		if c != m.Config {
 			set.Detach()
-			return nil, nil, nil, 0, fmt.Errorf("-resume: the run in %s has config %+v, the flags and samples give %+v", o.out, m.Config, want)
+			return nil, nil, nil, 0, fmt.Errorf("-resume: the run in %s has config %+v, the flags and samples give %+v", o.out, m.Config, c)
 		}
 		if err := adam.Load(filepath.Join(o.out, grounder.LatestDir, grounder.OptimFile)); err != nil {
 			return nil, nil, nil, 0, err
 		}
 		return m, set, adam, st.Step, nil
 	}
-	c := grounder.ConfigFor(s, base, o.features, o.objects, o.timeTokens)
-	c.Skip = o.skip
-	m, set, err := grounder.Init(ctx, base, c, o.seed)
+	m, set, err := grounder.InitOn(ctx, base, c, train, o.seed)
 	if err != nil {
-		return nil, nil, nil, 0, err
-	}
-	if err := m.Standardize(train); err != nil {
-		set.Detach()
 		return nil, nil, nil, 0, err
 	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {

@@ -17,12 +17,8 @@ import (
 // the same base), g_phi's input standardised on samples (Standardize),
 // o.Steps steps of Train.
 func Fit(ctx context.Context, b Base, c Config, samples []*Sample, seed uint64, o TrainOptions) (*Model, *lora.Set, error) {
-	m, set, err := Init(ctx, b, c, seed)
+	m, set, err := InitOn(ctx, b, c, samples, seed)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := m.Standardize(samples); err != nil {
-		set.Detach()
 		return nil, nil, err
 	}
 	o.Seed = seed
@@ -42,6 +38,21 @@ func ConfigFor(s *Sample, b Base, features string, objects, timeTokens int) Conf
 		c.PooledDim = PixelDim + s.EntityDim
 	}
 	return c
+}
+
+// InitOn is Init followed by Standardize on samples, the training samples:
+// the untrained model a training run starts from. On error no adapters
+// stay attached.
+func InitOn(ctx context.Context, b Base, c Config, samples []*Sample, seed uint64) (*Model, *lora.Set, error) {
+	m, set, err := Init(ctx, b, c, seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := m.Standardize(samples); err != nil {
+		set.Detach()
+		return nil, nil, err
+	}
+	return m, set, nil
 }
 
 // Init returns an untrained model of config c drawn from seed and fresh
